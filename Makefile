@@ -1,0 +1,103 @@
+# postern: a sendmail-compatible mail submission agent.
+#   make          build ./postern
+#   make deps     install every build and test dependency (Debian, apt-get)
+#   make check    deps, build, run every test (ends with "N passed, N failed")
+#   make asan     the whole suite against an AddressSanitizer + UBSan build
+#   make demo     deliver a message through a private local Postfix
+#   make install  PREFIX=/usr/local DESTDIR=
+
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+BUILD   ?= build
+
+CC      ?= cc
+CFLAGS  ?= -O2
+WFLAGS   = -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+# _DEFAULT_SOURCE exposes explicit_bzero, getaddrinfo and friends under -std=c11.
+CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DPOSTERN_VERSION='"$(VERSION)"' \
+	-iquote src -iquote compat -I$(BUILD) -I/usr/include/iniparser
+LIBS     = -liniparser $(shell pkg-config --libs openssl libidn2 2>/dev/null || echo -lssl -lcrypto -lidn2)
+
+SRCS    := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard compat/*.c)
+OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(SRCS))
+UNITS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit_%,$(wildcard tests/unit/*.c))
+PROBES  := strlcpy explicit_bzero strtonum
+
+# What a fresh Debian 12 needs to build and to run the tests.
+BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev
+TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks procps \
+	iproute2 man-db groff-base
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps check test unit asan demo install clean lint bench
+
+all: postern
+
+postern: $(BUILD)/src/main.o $(BUILD)/libpostern.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libpostern.a: $(OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(BUILD)/sysdeps.h $(wildcard src/*.h compat/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# One probe per libc function compat/ can supply: HAVE_x when it links.
+$(BUILD)/sysdeps.h: $(wildcard compat/probes/*.c)
+	@mkdir -p $(BUILD)/probes
+	@echo "/* written by make: which libc functions exist */" > $@.tmp
+	@for f in $(PROBES); do \
+		if $(CC) -D_DEFAULT_SOURCE -D_GNU_SOURCE -o $(BUILD)/probes/$$f compat/probes/$$f.c >/dev/null 2>&1; \
+		then echo "#define HAVE_$$(echo $$f | tr a-z A-Z) 1" >> $@.tmp; fi; done
+	@mv $@.tmp $@
+
+$(BUILD)/tests/unit_%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libpostern.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) $(CPPFLAGS_ALL) -iquote tests/unit $(CFLAGS) -o $@ $< $(BUILD)/libpostern.a $(LIBS)
+
+unit: $(UNITS)
+
+deps:
+	@if dpkg-query -W -f='$${Status}\n' $(BUILD_DEBS) $(TEST_DEBS) 2>/dev/null | grep -vq 'install ok installed' \
+		|| [ "$$(dpkg-query -W -f='$${Status}\n' $(BUILD_DEBS) $(TEST_DEBS) 2>/dev/null | wc -l)" -lt \
+		     "$$(echo $(BUILD_DEBS) $(TEST_DEBS) | wc -w)" ]; then \
+		echo "postfix postfix/main_mailer_type select No configuration" | $(SUDO) debconf-set-selections; \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			$(BUILD_DEBS) $(TEST_DEBS); \
+	else echo "deps: all installed"; fi
+
+test: all unit
+	BUILD=$(abspath $(BUILD)) tests/run
+
+check: deps
+	$(MAKE) test
+
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		POSTERN_BIN=build-asan/postern build-asan/postern unit
+	BUILD=$(abspath build-asan) POSTERN=$(abspath build-asan/postern) tests/run
+
+build-asan/postern: $(BUILD)/src/main.o $(BUILD)/libpostern.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+demo: deps
+	$(MAKE) all
+	bash tests/demo.sh
+
+lint:
+	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|sscanf|strtok)\s*\(' src/*.c src/*.h \
+		|| (echo "lint: banned function above"; exit 1)
+
+install: postern
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 postern $(DESTDIR)$(BINDIR)/postern
+	install -m 644 man/postern.1 $(DESTDIR)$(MANDIR)/man1/postern.1
+	install -m 644 man/postern.ini.5 $(DESTDIR)$(MANDIR)/man5/postern.ini.5
+
+clean:
+	rm -rf build build-asan postern

@@ -1,0 +1,2 @@
+#include <string.h>
+int main(void) { char b[4]; return (int)strlcpy(b, "x", sizeof b) - 1; }

@@ -1,0 +1,169 @@
+#include "args.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "compat.h"
+#include "log.h"
+
+const char args_usage[] =
+	"usage: postern [options] [--] [recipient ...] < message\n"
+	"  -t            read recipients from To, Cc, Bcc (Bcc is removed)\n"
+	"  -i, -oi       a line holding only \".\" does not end the message\n"
+	"  -f ADDR       envelope sender (also -r)\n"
+	"  -F NAME       full name for a generated From header\n"
+	"  -C FILE       configuration file\n"
+	"  -a ACCOUNT    account to use (also --account)\n"
+	"  -v            show the SMTP conversation on stderr (secrets redacted)\n"
+	"  -B TYPE       body type: 7BIT or 8BITMIME\n"
+	"  -N DSN, -R RET, -V ENVID   delivery status notification requests\n"
+	"  --version, --help\n"
+	"Accepted for compatibility: -bm -odi -odb -oem -oep -om -o* -h N -L TAG -G -U -X FILE\n"
+	"See postern(1) and postern.ini(5).\n";
+
+/* Flags that take a value, as in sendmail: "-fADDR" or "-f ADDR". */
+static const char flags_with_value[] = "frFCaBhLNRVXo";
+
+static int has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Options given with -o: the two that matter, and the delivery modes that
+ * are harmless to accept. Anything else is only mentioned under -v. */
+static int args_dash_o(struct options *o, const char *v, struct err *e)
+{
+	static const char *const accepted[] = {"em", "ep", "eq", "ew", "m", "di", "db", "dq", NULL};
+
+	if (strcmp(v, "i") == 0) {
+		o->dot_ends_input = 0;
+		return 0;
+	}
+	for (int i = 0; accepted[i]; i++)
+		if (strcmp(v, accepted[i]) == 0)
+			return 0;
+	if (*v == '\0')
+		return err_set(e, ERR_USAGE, "option -o needs a value");
+	if (o->verbose)
+		log_warn("option -o%s ignored", v);
+	return 0;
+}
+
+static int args_hops(struct options *o, const char *v, struct err *e)
+{
+	const char *errstr;
+
+	o->hop_count = strtonum(v, 0, 1000, &errstr);
+	if (errstr)
+		return err_set(e, ERR_USAGE, "option -h: hop count '%s' is %s", v, errstr);
+	return 0;
+}
+
+static int args_value(struct options *o, char flag, const char *v, struct err *e)
+{
+	if (has_control(v))
+		return err_set(e, ERR_USAGE, "option -%c: value contains a control character", flag);
+	switch (flag) {
+	case 'f': case 'r': o->sender = v; return 0;
+	case 'F': o->full_name = v; return 0;
+	case 'C': o->config_file = v; return 0;
+	case 'a': o->account = v; return 0;
+	case 'B':
+		if (strcasecmp(v, "7BIT") && strcasecmp(v, "8BITMIME"))
+			return err_set(e, ERR_USAGE, "option -B: body type '%s' is not 7BIT or 8BITMIME", v);
+		o->body_type = v;
+		return 0;
+	case 'h': return args_hops(o, v, e);
+	case 'N': o->dsn_notify = v; return 0;
+	case 'R': o->dsn_ret = v; return 0;
+	case 'V': o->envid = v; return 0;
+	case 'L': case 'X': return 0;
+	case 'o': return args_dash_o(o, v, e);
+	default:
+		return err_set(e, ERR_SOFTWARE, "option -%c: no handler", flag);
+	}
+}
+
+/* Returns 1 when the option consumed the next argv element. */
+static int args_cluster(struct options *o, const char *arg, const char *next, struct err *e)
+{
+	for (const char *p = arg + 1; *p; p++) {
+		if (strchr(flags_with_value, *p)) {
+			if (p[1])
+				return args_value(o, *p, p + 1, e) < 0 ? -1 : 0;
+			if (!next)
+				return err_set(e, ERR_USAGE, "option -%c needs a value", *p);
+			return args_value(o, *p, next, e) < 0 ? -1 : 1;
+		}
+		switch (*p) {
+		case 't': o->extract_recipients = 1; break;
+		case 'i': o->dot_ends_input = 0; break;
+		case 'v': o->verbose = 1; log_set_verbose(1); break;
+		case 'G': case 'U': case 'n': break;
+		case 'b':
+			if (strcmp(p, "bm") == 0)
+				return 0;
+			return err_set(e, ERR_USAGE, "option -%s is not supported (only -bm)", p);
+		case 'd':
+			/* -odi and friends arrive as -o; a bare -d is sendmail's debug flag. */
+			return err_set(e, ERR_USAGE, "unknown option -%c", *p);
+		default:
+			return err_set(e, ERR_USAGE, "unknown option -%c", *p);
+		}
+	}
+	return 0;
+}
+
+static int args_long(struct options *o, const char *arg, const char *next, struct err *e)
+{
+	if (strcmp(arg, "--version") == 0) {
+		o->mode = MODE_VERSION;
+		return 0;
+	}
+	if (strcmp(arg, "--help") == 0) {
+		o->mode = MODE_HELP;
+		return 0;
+	}
+	if (strncmp(arg, "--account=", 10) == 0)
+		return args_value(o, 'a', arg + 10, e) < 0 ? -1 : 0;
+	if (strcmp(arg, "--account") == 0) {
+		if (!next)
+			return err_set(e, ERR_USAGE, "option --account needs a value");
+		return args_value(o, 'a', next, e) < 0 ? -1 : 1;
+	}
+	return err_set(e, ERR_USAGE, "unknown option %s", arg);
+}
+
+int args_parse(int argc, char **argv, struct options *o, struct err *e)
+{
+	int i;
+
+	memset(o, 0, sizeof *o);
+	o->mode = MODE_SEND;
+	o->dot_ends_input = 1;
+	o->hop_count = -1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+		int used;
+
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		used = a[1] == '-' ? args_long(o, a, next, e) : args_cluster(o, a, next, e);
+		if (used < 0)
+			return -1;
+		i += used;
+	}
+	o->recipients = argv + i;
+	o->nrecipients = argc - i;
+	for (int k = 0; k < o->nrecipients; k++)
+		if (has_control(o->recipients[k]))
+			return err_set(e, ERR_USAGE, "recipient %d contains a control character", k + 1);
+	return 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * The sendmail command line: argv -> struct options. Only syntax is
+ * checked here (unknown flags, missing values, control characters);
+ * addresses are parsed later by envelope.c. The strings point into argv.
+ */
+#ifndef POSTERN_ARGS_H
+#define POSTERN_ARGS_H
+
+#include "errors.h"
+
+enum mode { MODE_SEND, MODE_VERSION, MODE_HELP };
+
+struct options {
+	enum mode mode;
+	int extract_recipients;   /* -t */
+	int dot_ends_input;       /* no -i / -oi: a lone "." line ends the message */
+	int verbose;              /* -v */
+	const char *sender;       /* -f / -r, NULL if not given; "" or "<>" is the null sender */
+	const char *full_name;    /* -F */
+	const char *config_file;  /* -C */
+	const char *account;      /* -a / --account */
+	const char *body_type;    /* -B 7BIT | 8BITMIME */
+	const char *dsn_notify;   /* -N, recorded for DSN */
+	const char *dsn_ret;      /* -R FULL | HDRS */
+	const char *envid;        /* -V */
+	long hop_count;           /* -h, -1 if not given */
+	char **recipients;        /* the operands, in argv */
+	int nrecipients;
+};
+
+/* Parses argv; on error sets ERR_USAGE naming the flag. */
+int args_parse(int argc, char **argv, struct options *o, struct err *e);
+
+/* The usage text for --help. */
+extern const char args_usage[];
+
+#endif

@@ -1,0 +1,64 @@
+#include "b64.h"
+
+#include <string.h>
+
+static const char alphabet[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int b64_encode(struct buf *out, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	char q[4];
+
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)s[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		q[0] = alphabet[(v >> 18) & 63];
+		q[1] = alphabet[(v >> 12) & 63];
+		q[2] = i + 1 < n ? alphabet[(v >> 6) & 63] : '=';
+		q[3] = i + 2 < n ? alphabet[v & 63] : '=';
+		if (buf_append(out, q, 4) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int b64_value(char c)
+{
+	const char *p = c ? strchr(alphabet, c) : NULL;
+	return p ? (int)(p - alphabet) : -1;
+}
+
+int b64_decode(struct buf *out, const char *s, size_t n)
+{
+	unsigned v = 0;
+	int bits = 0;
+	size_t pad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int d;
+		if (s[i] == '=') {
+			pad++;
+			continue;
+		}
+		if (pad)
+			return -1;          /* data after padding */
+		d = b64_value(s[i]);
+		if (d < 0)
+			return -1;
+		v = (v << 6) | (unsigned)d;
+		bits += 6;
+		if (bits >= 8) {
+			char c = (char)((v >> (bits - 8)) & 0xff);
+			bits -= 8;
+			if (buf_append(out, &c, 1) < 0)
+				return -1;
+		}
+	}
+	if (pad > 2 || (n % 4 && pad))
+		return -1;
+	return 0;
+}

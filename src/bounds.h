@@ -1,0 +1,23 @@
+/* Every size and count limit postern enforces, named once. */
+#ifndef POSTERN_BOUNDS_H
+#define POSTERN_BOUNDS_H
+
+#define REPLY_LINE_MAX      2048        /* one server reply line; RFC 5321 4.5.3.1.5 says 512 */
+#define REPLY_LINES_MAX     200         /* lines in one multi-line reply */
+#define CMD_LINE_MAX        4096        /* one client command we build */
+#define CONN_READ_CHUNK     16384       /* bytes asked of the socket at once */
+#define SPOOL_CHUNK         65536       /* bytes read from stdin at once */
+#define HEADER_SECTION_MAX  (1024 * 1024) /* whole header section kept in memory */
+#define HEADER_FIELDS_MAX   2000        /* header fields in one message */
+#define ADDRS_MAX           1000        /* recipients of one message */
+#define ADDR_MAX            512         /* one address, local@domain */
+#define CONFIG_LINE_MAX     1022        /* iniparser fails the whole load past this */
+#define CONFIG_FILE_MAX     (256 * 1024)
+#define ALIAS_FILE_MAX      (1024 * 1024)
+#define ALIAS_DEPTH_MAX     8
+#define PASSWORD_MAX        4096        /* output of password_command kept */
+#define ERR_MSG_MAX         1024
+#define TIMEOUT_DEFAULT     60
+#define TIMEOUT_MAX         3600
+
+#endif

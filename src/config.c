@@ -1,0 +1,594 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iniparser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "compat.h"
+
+#define GLOBAL_SECTION "postern"
+
+enum scope { IN_GLOBAL, IN_ACCOUNT };
+
+/* Every key postern knows; anything else is an error, not a silent no-op. */
+static const struct {
+	const char *name;
+	enum scope scope;
+} known_keys[] = {
+	{"account", IN_GLOBAL}, {"aliases", IN_GLOBAL}, {"log", IN_GLOBAL},
+	{"host", IN_ACCOUNT}, {"port", IN_ACCOUNT}, {"tls", IN_ACCOUNT},
+	{"tls_ca_file", IN_ACCOUNT}, {"tls_fingerprint", IN_ACCOUNT},
+	{"from", IN_ACCOUNT}, {"domain", IN_ACCOUNT}, {"auth", IN_ACCOUNT},
+	{"user", IN_ACCOUNT}, {"password_command", IN_ACCOUNT},
+	{"password", IN_ACCOUNT}, {"timeout", IN_ACCOUNT},
+	{"refused_recipients", IN_ACCOUNT},
+};
+
+/* What the pre-scan learns: each key's line, so later errors can cite it. */
+struct scan_entry {
+	char section[128];
+	char key[64];
+	int line;
+};
+
+struct scan {
+	struct scan_entry *entries;
+	int n, cap;
+	char (*sections)[128];
+	int *section_lines;
+	int nsections;
+};
+
+static int scan_key_known(const char *key, enum scope scope)
+{
+	for (size_t i = 0; i < sizeof known_keys / sizeof known_keys[0]; i++)
+		if (strcmp(known_keys[i].name, key) == 0 && known_keys[i].scope == scope)
+			return 1;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+static int scan_section(struct scan *sc, const char *path, int line, char *s, struct err *e)
+{
+	char *close = strchr(s, ']');
+	char *name;
+
+	if (!close || *trim(close + 1) != '\0')
+		return err_set(e, ERR_CONFIG, "%s:%d: malformed section header", path, line);
+	*close = '\0';
+	name = trim(s + 1);
+	lower(name);
+	if (*name == '\0' || strlen(name) >= sizeof sc->sections[0] || strchr(name, ':'))
+		return err_set(e, ERR_CONFIG, "%s:%d: invalid section name '%s'", path, line, name);
+	for (int i = 0; i < sc->nsections; i++)
+		if (strcmp(sc->sections[i], name) == 0)
+			return err_set(e, ERR_CONFIG, "%s:%d: section [%s] repeated (first at line %d)",
+				       path, line, name, sc->section_lines[i]);
+	sc->sections = realloc(sc->sections, (size_t)(sc->nsections + 1) * sizeof sc->sections[0]);
+	sc->section_lines = realloc(sc->section_lines, (size_t)(sc->nsections + 1) * sizeof(int));
+	if (!sc->sections || !sc->section_lines)
+		return err_set(e, ERR_OS, "config: out of memory");
+	strlcpy(sc->sections[sc->nsections], name, sizeof sc->sections[0]);
+	sc->section_lines[sc->nsections++] = line;
+	return 0;
+}
+
+/* An unquoted value ends at '#' or ';' in iniparser, so "password = a;b"
+ * would quietly become "a": refuse it and say how to write it. */
+static int scan_check_secret(const char *path, int line, const char *key, const char *value,
+			     struct err *e)
+{
+	if (strcmp(key, "password") != 0 || *value == '"' || *value == '\'')
+		return 0;
+	if (strpbrk(value, "#;"))
+		return err_set(e, ERR_CONFIG, "%s:%d: password: contains '#' or ';', which start a "
+			       "comment here; put the value in double quotes", path, line);
+	return 0;
+}
+
+static int scan_key(struct scan *sc, const char *path, int line, char *s, struct err *e)
+{
+	char *eq = strchr(s, '=');
+	const char *section = sc->nsections ? sc->sections[sc->nsections - 1] : NULL;
+	char *key;
+
+	if (!eq)
+		return err_set(e, ERR_CONFIG, "%s:%d: expected 'key = value', '[section]' or a comment",
+			       path, line);
+	*eq = '\0';
+	key = trim(s);
+	lower(key);
+	if (!section)
+		return err_set(e, ERR_CONFIG, "%s:%d: key '%s' outside any [section]", path, line, key);
+	if (!scan_key_known(key, strcmp(section, GLOBAL_SECTION) == 0 ? IN_GLOBAL : IN_ACCOUNT))
+		return err_set(e, ERR_CONFIG, "%s:%d: unknown key '%s' in [%s]", path, line, key, section);
+	if (scan_check_secret(path, line, key, trim(eq + 1), e) < 0)
+		return -1;
+	for (int i = 0; i < sc->n; i++)
+		if (strcmp(sc->entries[i].section, section) == 0 && strcmp(sc->entries[i].key, key) == 0)
+			return err_set(e, ERR_CONFIG, "%s:%d: key '%s' repeated in [%s] (first at line %d)",
+				       path, line, key, section, sc->entries[i].line);
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap ? sc->cap * 2 : 32;
+		sc->entries = realloc(sc->entries, (size_t)sc->cap * sizeof *sc->entries);
+		if (!sc->entries)
+			return err_set(e, ERR_OS, "config: out of memory");
+	}
+	strlcpy(sc->entries[sc->n].section, section, sizeof sc->entries[0].section);
+	strlcpy(sc->entries[sc->n].key, key, sizeof sc->entries[0].key);
+	sc->entries[sc->n++].line = line;
+	return 0;
+}
+
+static int scan_line(struct scan *sc, const char *path, int line, char *raw, struct err *e)
+{
+	char *s = trim(raw);
+
+	if (*s == '\0' || *s == ';' || *s == '#')
+		return 0;
+	if (*s == '[')
+		return scan_section(sc, path, line, s, e);
+	return scan_key(sc, path, line, s, e);
+}
+
+static int scan_text(struct scan *sc, const char *path, char *text, struct err *e)
+{
+	int line = 0;
+	char *p = text;
+
+	while (*p) {
+		char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		line++;
+		if (len > CONFIG_LINE_MAX)
+			return err_set(e, ERR_CONFIG, "%s:%d: line longer than %d bytes", path, line,
+				       CONFIG_LINE_MAX);
+		if (nl)
+			*nl = '\0';
+		if (scan_line(sc, path, line, p, e) < 0)
+			return -1;
+		p = nl ? nl + 1 : p + len;
+	}
+	return 0;
+}
+
+static void scan_free(struct scan *sc)
+{
+	free(sc->entries);
+	free(sc->sections);
+	free(sc->section_lines);
+}
+
+static int scan_line_of(const struct scan *sc, const char *section, const char *key)
+{
+	for (int i = 0; i < sc->n; i++)
+		if (strcmp(sc->entries[i].section, section) == 0 && strcmp(sc->entries[i].key, key) == 0)
+			return sc->entries[i].line;
+	for (int i = 0; i < sc->nsections; i++)
+		if (strcmp(sc->sections[i], section) == 0)
+			return sc->section_lines[i];
+	return 0;
+}
+
+static int read_whole(const char *path, struct buf *out, struct stat *st, struct err *e)
+{
+	char chunk[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(e, ERR_CONFIG, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		return err_set(e, ERR_CONFIG, "%s: not a regular file", path);
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) > 0)
+		if (buf_append(out, chunk, (size_t)n) < 0) {
+			close(fd);
+			return err_set(e, ERR_CONFIG, "%s: larger than %d bytes", path, CONFIG_FILE_MAX);
+		}
+	close(fd);
+	if (n < 0)
+		return err_set(e, ERR_CONFIG, "%s: read: %s", path, strerror(errno));
+	if (out->len && memchr(out->data, '\0', out->len))
+		return err_set(e, ERR_CONFIG, "%s: contains a NUL byte", path);
+	return 0;
+}
+
+
+/* Everything the value checks need to name the place of an error. */
+struct loader {
+	const char *path;
+	dictionary *dict;
+	struct scan *scan;
+	struct err *e;
+};
+
+static int bad_value(struct loader *l, const char *section, const char *key, const char *why)
+{
+	return err_set(l->e, ERR_CONFIG, "%s:%d: [%s] %s: %s", l->path,
+		       scan_line_of(l->scan, section, key), section, key, why);
+}
+
+static const char *get(struct loader *l, const char *section, const char *key)
+{
+	char full[256];
+
+	snprintf(full, sizeof full, "%s:%s", section, key);
+	return iniparser_getstring(l->dict, full, NULL);
+}
+
+static int dup_str(struct loader *l, const char *section, const char *key, char **out)
+{
+	const char *v = get(l, section, key);
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t')
+			return bad_value(l, section, key, "contains a control character");
+	*out = strdup(v);
+	return *out ? 0 : err_set(l->e, ERR_OS, "config: out of memory");
+}
+
+static int get_number(struct loader *l, const char *section, const char *key,
+		      long lo, long hi, long def, long *out)
+{
+	const char *v = get(l, section, key), *errstr;
+	char why[128];
+
+	*out = def;
+	if (!v)
+		return 0;
+	*out = (long)strtonum(v, lo, hi, &errstr);
+	if (errstr) {
+		snprintf(why, sizeof why, "'%s' is not a number from %ld to %ld", v, lo, hi);
+		return bad_value(l, section, key, why);
+	}
+	return 0;
+}
+
+/* Maps a word to an enum value through a NULL-terminated table. */
+static int get_choice(struct loader *l, const char *section, const char *key,
+		      const char *const *words, int def, int *out)
+{
+	const char *v = get(l, section, key);
+	char why[160];
+
+	*out = def;
+	if (!v)
+		return 0;
+	for (int i = 0; words[i]; i++)
+		if (strcasecmp(v, words[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	snprintf(why, sizeof why, "'%s' is not one of the accepted values (see postern.ini(5))", v);
+	return bad_value(l, section, key, why);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	return -1;
+}
+
+static int get_fingerprint(struct loader *l, const char *section, struct account *a)
+{
+	const char *v = get(l, section, "tls_fingerprint");
+	int n = 0;
+
+	if (!v)
+		return 0;
+	for (const char *p = v; *p; p++) {
+		int hi, lo;
+		if (*p == ':')
+			continue;
+		hi = hexval((unsigned char)p[0]);
+		lo = p[1] ? hexval((unsigned char)p[1]) : -1;
+		if (hi < 0 || lo < 0 || n == 32)
+			return bad_value(l, section, "tls_fingerprint",
+					 "expected 64 hex digits (SHA-256), colons allowed");
+		a->fingerprint[n++] = (unsigned char)(hi << 4 | lo);
+		p++;
+	}
+	if (n != 32)
+		return bad_value(l, section, "tls_fingerprint",
+				 "expected 64 hex digits (SHA-256), colons allowed");
+	a->has_fingerprint = 1;
+	return 0;
+}
+
+static int check_host(struct loader *l, const char *section, const char *host)
+{
+	if (!host || !*host)
+		return bad_value(l, section, "host", "missing: every account needs a smarthost");
+	for (const char *p = host; *p; p++)
+		if (*p == ' ' || *p == '\t' || *p == '/' || *p == '@')
+			return bad_value(l, section, "host", "not a host name or address");
+	return 0;
+}
+
+/* A password written in the file is acceptable only where nobody else can
+ * read it. */
+static int check_password_mode(struct loader *l, const char *section, const struct stat *st)
+{
+	if (st->st_mode & 077)
+		return bad_value(l, section, "password",
+				 "the file is readable by group or others: chmod 600 it, or use "
+				 "password_command");
+	return 0;
+}
+
+static int load_account(struct loader *l, const char *section, struct account *a,
+			const struct stat *st)
+{
+	static const char *const tls_words[] = {"starttls", "implicit", NULL};
+	static const char *const auth_words[] = {"auto", "plain", "login", NULL};
+	static const char *const refused_words[] = {"all", "skip", NULL};
+	int tls, auth, refused;
+
+	a->line = scan_line_of(l->scan, section, "");
+	if (!(a->name = strdup(section)))
+		return err_set(l->e, ERR_OS, "config: out of memory");
+	if (dup_str(l, section, "host", &a->host) < 0 || check_host(l, section, a->host) < 0 ||
+	    get_choice(l, section, "tls", tls_words, TLS_STARTTLS, &tls) < 0 ||
+	    get_number(l, section, "port", 1, 65535, tls == TLS_IMPLICIT ? 465 : 587, &a->port) < 0 ||
+	    dup_str(l, section, "tls_ca_file", &a->tls_ca_file) < 0 ||
+	    get_fingerprint(l, section, a) < 0 ||
+	    dup_str(l, section, "from", &a->from) < 0 ||
+	    dup_str(l, section, "domain", &a->domain) < 0 ||
+	    get_choice(l, section, "auth", auth_words, AUTH_AUTO, &auth) < 0 ||
+	    dup_str(l, section, "user", &a->user) < 0 ||
+	    dup_str(l, section, "password_command", &a->password_command) < 0 ||
+	    dup_str(l, section, "password", &a->password) < 0 ||
+	    get_number(l, section, "timeout", 1, TIMEOUT_MAX, TIMEOUT_DEFAULT, &a->timeout) < 0 ||
+	    get_choice(l, section, "refused_recipients", refused_words, REFUSED_ALL, &refused) < 0)
+		return -1;
+	a->tls = tls;
+	a->auth = auth;
+	a->refused = refused;
+	if (a->password && check_password_mode(l, section, st) < 0)
+		return -1;
+	if (a->password && a->password_command)
+		return bad_value(l, section, "password", "set both password and password_command: keep one");
+	if (a->tls_ca_file) {
+		char *p = config_expand_path(a->tls_ca_file);
+		free(a->tls_ca_file);
+		a->tls_ca_file = p;
+	}
+	if ((a->password || a->password_command) && !a->user)
+		return bad_value(l, section, "user", "missing: a password is set but no user");
+	return 0;
+}
+
+static int load_global(struct loader *l, struct config *c)
+{
+	if (dup_str(l, GLOBAL_SECTION, "account", &c->default_account) < 0 ||
+	    dup_str(l, GLOBAL_SECTION, "aliases", &c->aliases) < 0 ||
+	    dup_str(l, GLOBAL_SECTION, "log", &c->log) < 0)
+		return -1;
+	if (c->aliases) {
+		char *p = config_expand_path(c->aliases);
+		free(c->aliases);
+		c->aliases = p;
+	}
+	if (c->log && strcmp(c->log, "syslog") && strcmp(c->log, "none")) {
+		char *p = config_expand_path(c->log);
+		free(c->log);
+		c->log = p;
+	}
+	return 0;
+}
+
+static int load_sections(struct loader *l, struct config *c, const struct stat *st)
+{
+	c->accounts = calloc((size_t)l->scan->nsections + 1, sizeof *c->accounts);
+	if (!c->accounts)
+		return err_set(l->e, ERR_OS, "config: out of memory");
+	for (int i = 0; i < l->scan->nsections; i++) {
+		const char *name = l->scan->sections[i];
+		if (strcmp(name, GLOBAL_SECTION) == 0)
+			continue;
+		if (load_account(l, name, &c->accounts[c->naccounts++], st) < 0)
+			return -1;
+	}
+	if (load_global(l, c) < 0)
+		return -1;
+	if (c->naccounts == 0)
+		return err_set(l->e, ERR_CONFIG, "%s: no account section (such as [work]) defined", l->path);
+	if (c->default_account) {
+		for (int i = 0; i < c->naccounts; i++)
+			if (strcasecmp(c->accounts[i].name, c->default_account) == 0)
+				return 0;
+		return bad_value(l, GLOBAL_SECTION, "account", "names no [section] in this file");
+	}
+	return 0;
+}
+
+/* iniparser reports syntax errors on stderr by itself; our pre-scan has
+ * already found them, so keep it quiet. */
+static int quiet(const char *fmt, ...)
+{
+	(void)fmt;
+	return 0;
+}
+
+int config_load(struct config *c, const char *path, struct err *e)
+{
+	struct scan sc = {0};
+	struct buf text;
+	struct stat st;
+	struct loader l = {.path = path, .scan = &sc, .e = e};
+	int rc = -1;
+
+	memset(c, 0, sizeof *c);
+	buf_init(&text, CONFIG_FILE_MAX);
+	if (!(c->path = strdup(path)))
+		return err_set(e, ERR_OS, "config: out of memory");
+	if (read_whole(path, &text, &st, e) < 0 || scan_text(&sc, path, text.data ? text.data : (char[]){""}, e) < 0)
+		goto out;
+	iniparser_set_error_callback(quiet);
+	l.dict = iniparser_load(path);
+	if (!l.dict) {
+		err_set(e, ERR_CONFIG, "%s: cannot be parsed as an INI file", path);
+		goto out;
+	}
+	rc = load_sections(&l, c, &st);
+	iniparser_freedict(l.dict);
+out:
+	buf_free(&text);
+	scan_free(&sc);
+	return rc;
+}
+
+char *config_expand_path(const char *path)
+{
+	const char *home = getenv("HOME");
+	struct buf b;
+
+	if (strncmp(path, "~/", 2) != 0 || !home)
+		return strdup(path);
+	buf_init(&b, 8192);
+	if (buf_appends(&b, home) < 0 || buf_appends(&b, path + 1) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+static char *join_path(const char *dir, const char *rest)
+{
+	struct buf b;
+
+	buf_init(&b, 8192);
+	if (buf_appends(&b, dir) < 0 || buf_appends(&b, rest) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+char *config_find(const char *explicit_path, struct err *e)
+{
+	const char *env = getenv("POSTERN_CONFIG");
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char *candidates[3] = {NULL, NULL, NULL};
+	char *found = NULL;
+
+	if (explicit_path)
+		return strdup(explicit_path);
+	if (env && *env)
+		return strdup(env);
+	if (xdg && *xdg == '/')
+		candidates[0] = join_path(xdg, "/postern/config.ini");
+	if (home && *home)
+		candidates[1] = join_path(home, "/.config/postern/config.ini");
+	candidates[2] = strdup("/etc/postern.ini");
+	for (int i = 0; i < 3; i++) {
+		if (!found && candidates[i] && access(candidates[i], F_OK) == 0)
+			found = candidates[i];
+		else
+			free(candidates[i]);
+	}
+	if (!found)
+		err_set(e, ERR_CONFIG, "no configuration file: tried $XDG_CONFIG_HOME/postern/config.ini, "
+			"~/.config/postern/config.ini and /etc/postern.ini (or use -C FILE)");
+	return found;
+}
+
+static const struct account *find_by_name(const struct config *c, const char *name)
+{
+	for (int i = 0; i < c->naccounts; i++)
+		if (strcasecmp(c->accounts[i].name, name) == 0)
+			return &c->accounts[i];
+	return NULL;
+}
+
+static const struct account *find_by_from(const struct config *c, const char *addr)
+{
+	if (!addr || !*addr)
+		return NULL;
+	for (int i = 0; i < c->naccounts; i++)
+		if (c->accounts[i].from && strcasecmp(c->accounts[i].from, addr) == 0)
+			return &c->accounts[i];
+	return NULL;
+}
+
+const struct account *config_pick(const struct config *c, const char *name,
+				  const char *sender, const char *from_header, struct err *e)
+{
+	const struct account *a;
+
+	if (name) {
+		if ((a = find_by_name(c, name)))
+			return a;
+		err_set(e, ERR_CONFIG, "%s: no account named '%s'", c->path, name);
+		return NULL;
+	}
+	if ((a = find_by_from(c, sender)) || (a = find_by_from(c, from_header)))
+		return a;
+	if (c->default_account)
+		return find_by_name(c, c->default_account);
+	if (c->naccounts == 1)
+		return &c->accounts[0];
+	err_set(e, ERR_CONFIG, "%s: %d accounts and none chosen: use -a NAME, or set account = NAME "
+		"in [postern]", c->path, c->naccounts);
+	return NULL;
+}
+
+static void account_free(struct account *a)
+{
+	if (a->password) {
+		explicit_bzero(a->password, strlen(a->password));
+		free(a->password);
+	}
+	free(a->name);
+	free(a->host);
+	free(a->tls_ca_file);
+	free(a->from);
+	free(a->domain);
+	free(a->user);
+	free(a->password_command);
+}
+
+void config_free(struct config *c)
+{
+	for (int i = 0; i < c->naccounts; i++)
+		account_free(&c->accounts[i]);
+	free(c->accounts);
+	free(c->path);
+	free(c->default_account);
+	free(c->aliases);
+	free(c->log);
+	memset(c, 0, sizeof *c);
+}

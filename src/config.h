@@ -1,0 +1,65 @@
+/*
+ * The configuration file (INI, read with iniparser) -> validated accounts.
+ * A pre-scan of the raw text finds what iniparser would silently accept:
+ * unknown keys, repeated keys or sections, over-long lines, and gives each
+ * error its line number. Every string in the structures is owned by the
+ * struct config and freed by config_free().
+ */
+#ifndef POSTERN_CONFIG_H
+#define POSTERN_CONFIG_H
+
+#include "errors.h"
+
+enum tls_mode { TLS_STARTTLS, TLS_IMPLICIT };
+enum auth_choice { AUTH_AUTO, AUTH_PLAIN, AUTH_LOGIN };
+enum refused_policy { REFUSED_ALL, REFUSED_SKIP };
+
+struct account {
+	char *name;
+	char *host;
+	long port;
+	enum tls_mode tls;
+	char *tls_ca_file;             /* NULL: the system trust store */
+	unsigned char fingerprint[32]; /* SHA-256 pin of the server certificate */
+	int has_fingerprint;
+	char *from;
+	char *domain;                  /* EHLO name; NULL: this host's name */
+	enum auth_choice auth;
+	char *user;
+	char *password_command;
+	char *password;                /* wiped by config_free */
+	long timeout;                  /* seconds per protocol step */
+	enum refused_policy refused;
+	int line;                      /* where the section starts, for messages */
+};
+
+struct config {
+	char *path;
+	char *default_account;
+	char *aliases;
+	char *log;
+	struct account *accounts;
+	int naccounts;
+};
+
+/* Finds the file to read: `explicit` (-C), $POSTERN_CONFIG,
+ * $XDG_CONFIG_HOME/postern/config.ini, ~/.config/postern/config.ini,
+ * /etc/postern.ini. Returns an owned path or NULL with ERR_CONFIG set. */
+char *config_find(const char *explicit_path, struct err *e);
+
+/* Loads and validates the file; ERR_CONFIG names the file and line. */
+int config_load(struct config *c, const char *path, struct err *e);
+
+/* Picks the account: `name` if given, else the one whose from equals
+ * one of the candidate addresses (may be NULL), else [postern] account,
+ * else the only one. Returns a borrowed pointer or NULL with ERR_CONFIG. */
+const struct account *config_pick(const struct config *c, const char *name,
+				  const char *sender, const char *from_header,
+				  struct err *e);
+
+void config_free(struct config *c);
+
+/* "~/x" -> "$HOME/x"; other paths copied. Owned result or NULL. */
+char *config_expand_path(const char *path);
+
+#endif

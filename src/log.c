@@ -1,0 +1,107 @@
+#include "log.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+static int verbose;
+static const char *target = "none";
+
+void log_set_verbose(int on) { verbose = on; }
+int log_verbose(void) { return verbose; }
+
+/* Bytes from a server are untrusted: print control characters as '?'
+ * so a hostile reply cannot rewrite the user's terminal. */
+static void log_put_clean(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		fputc(c < 0x20 || c == 0x7f ? '?' : c, stderr);
+	}
+}
+
+void log_transcript(enum log_dir dir, const char *line, size_t len, size_t shown)
+{
+	static const char *prefix[] = {"<-- ", "--> ", "--- "};
+
+	if (!verbose)
+		return;
+	fputs(prefix[dir], stderr);
+	if (shown < len) {
+		log_put_clean(line, shown);
+		fputs("<redacted>", stderr);
+	} else {
+		log_put_clean(line, len);
+	}
+	fputc('\n', stderr);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("postern: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	fputs("--- ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void log_set_target(const char *t)
+{
+	target = t ? t : "none";
+}
+
+static void log_to_file(const char *line)
+{
+	char stamp[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	int fd;
+
+	fd = open(target, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_warn("log %s: cannot open it", target);
+		return;
+	}
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+	dprintf(fd, "%s postern[%ld]: %s\n", stamp, (long)getpid(), line);
+	close(fd);
+}
+
+void log_message(int ok, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (strcmp(target, "none") == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (strcmp(target, "syslog") == 0) {
+		openlog("postern", LOG_PID, LOG_MAIL);
+		syslog(ok ? LOG_INFO : LOG_ERR, "%s", line);
+		closelog();
+	} else {
+		log_to_file(line);
+	}
+}

@@ -1,0 +1,349 @@
+#!/usr/bin/env bash
+# smarthost.sh: a private, real Postfix instance that postern's end-to-end tests
+# submit mail to. Everything (config, queue, data, log, Maildir, certificates,
+# SASL database) lives under one folder DIR; it listens only on 127.0.0.1, never
+# on port 25, and never touches a system Postfix (which may run beside it).
+#
+#   smarthost.sh start DIR          create (idempotently) and start; writes DIR/env
+#   smarthost.sh stop DIR           stop; fine when not running
+#   smarthost.sh wait-delivery DIR ADDRESS [TIMEOUT=20]
+#                                   print the Maildir file(s) whose Delivered-To:
+#                                   is ADDRESS, or exit 1 after TIMEOUT seconds
+#   smarthost.sh count-connections DIR
+#                                   how many client connections smtpd logged
+#
+# Listeners (override with SMARTHOST_PORT_SUBMIT / _SMTPS / _SMALL):
+#   127.0.0.1:10587  submission: STARTTLS required, AUTH PLAIN/LOGIN only after TLS
+#   127.0.0.1:10465  the same with implicit TLS (wrapper mode)
+#   127.0.0.1:10588  like 10587 but message_size_limit = 100000
+# Login: user "demo" (or "demo@example.test"), password "demo-secret", from a
+# Cyrus sasldb in realm example.test. Only authenticated clients may send.
+# Recipient policy: refused@example.test gets 550 5.1.1, tempfail@example.test
+# gets 451 4.3.0, every other recipient of any domain is delivered into the one
+# Maildir DIR/Maildir (tell recipients apart by the Delivered-To: header).
+# Nothing is ever relayed: all other transports are error:.
+#
+# DIR/env holds shell assignments: SMARTHOST_DIR, SMARTHOST_HOST, SMARTHOST_PORT_SUBMIT,
+# SMARTHOST_PORT_SMTPS, SMARTHOST_PORT_SMALL, SMARTHOST_USER, SMARTHOST_PASS,
+# SMARTHOST_REALM, SMARTHOST_CA, SMARTHOST_MAILDIR, SMARTHOST_LOG.
+#
+# Must run as root (Postfix's master does). Works when Postfix was installed with
+# "No configuration" (no /etc/postfix/main.cf): as root, `postfix -c DIR` needs no
+# alternate_config_directories entry in the default main.cf.
+set -u
+
+LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PORT_SUBMIT=${SMARTHOST_PORT_SUBMIT:-10587}
+PORT_SMTPS=${SMARTHOST_PORT_SMTPS:-10465}
+PORT_SMALL=${SMARTHOST_PORT_SMALL:-10588}
+USER_NAME=demo
+REALM=example.test
+PASSWORD=demo-secret
+START_WAIT=${SMARTHOST_START_WAIT:-20}	# seconds
+
+die() { echo "smarthost: $*" >&2; exit 1; }
+
+usage() {
+	echo "usage: smarthost.sh start DIR | stop DIR | wait-delivery DIR ADDRESS [TIMEOUT] |" \
+		"count-connections DIR" >&2
+	exit 64
+}
+
+# abspath DIR: DIR made absolute (it may not exist yet).
+abspath() {
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s/%s\n' "$(pwd)" "$1" ;;
+	esac
+}
+
+# as_user USER CMD...: run CMD as USER (to check what a Postfix daemon can reach).
+as_user() {
+	local u=$1; shift
+	setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups -- "$@"
+}
+
+# make_reachable DIR: the postfix user (smtpd reads the sasldb) and the delivery
+# user (virtual writes the Maildir) must be able to search every folder down to
+# DIR. Folders made by mktemp -d are 0700, so add search (x, not read) permission
+# for others where it is missing. Only folders on the path are changed.
+make_reachable() {
+	local d=$1
+	while [ -n "$d" ] && [ "$d" != / ]; do
+		if ! as_user postfix test -x "$d" 2>/dev/null; then
+			chmod o+x "$d" || return 1
+		fi
+		d=$(dirname "$d")
+	done
+}
+
+# write_config DIR: main.cf, master.cf, the access map, the SASL config and
+# database, certificates, and the Maildir. Safe to run again.
+write_config() {
+	local dir=$1 etc=$1/etc
+	local duid dgid
+	duid=$(id -u nobody) || return 1
+	dgid=$(id -g nobody) || return 1
+
+	mkdir -p "$dir" "$etc" "$dir/queue" "$dir/data" "$dir/sasl" || return 1
+	chmod 755 "$dir" "$etc" "$dir/queue" "$dir/sasl"
+	chown root:root "$etc" "$dir/queue"
+	chown postfix:postfix "$dir/data"
+	chmod 700 "$dir/data"
+	make_reachable "$dir" || return 1
+
+	"$LIB/mkcerts.sh" "$dir/certs" || return 1
+	chmod 755 "$dir/certs"
+
+	mkdir -p "$dir/Maildir/new" "$dir/Maildir/cur" "$dir/Maildir/tmp" || return 1
+	chown -R "$duid:$dgid" "$dir/Maildir"
+	chmod 700 "$dir/Maildir" "$dir/Maildir/new" "$dir/Maildir/cur" "$dir/Maildir/tmp"
+
+	# Postfix's own log (there is no syslog daemon); postlogd appends to it.
+	touch "$dir/maillog"
+
+	cat >"$etc/main.cf" <<EOF
+# Private Postfix instance for postern's tests; written by tests/lib/smarthost.sh.
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+mail_owner = postfix
+setgid_group = postdrop
+mail_name = postern-test
+syslog_name = postern-test
+maillog_file = $dir/maillog
+maillog_file_prefixes = $dir
+# No sendmail(1) submission into this instance; keep the system's binaries.
+myhostname = smarthost.example.test
+mydomain = example.test
+myorigin = \$myhostname
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.1/32
+biff = no
+append_dot_mydomain = no
+alias_maps =
+alias_database =
+local_recipient_maps =
+relay_domains =
+relayhost =
+smtpd_banner = \$myhostname ESMTP \$mail_name
+# No DNS anywhere, and headers arrive as sent (plus what delivery adds).
+smtpd_peername_lookup = no
+smtp_dns_support_level = disabled
+local_header_rewrite_clients =
+remote_header_rewrite_domain =
+
+# Size: a 20 MB message must pass (port $PORT_SMALL lowers this per service).
+message_size_limit = 52428800
+mailbox_size_limit = 0
+virtual_mailbox_limit = 0
+
+# Every recipient of every domain goes to one Maildir; nothing ever leaves.
+virtual_mailbox_domains = static:all
+virtual_mailbox_base = $dir
+virtual_mailbox_maps = static:Maildir/
+virtual_uid_maps = static:$duid
+virtual_gid_maps = static:$dgid
+virtual_transport = virtual
+default_transport = error:postern-test smarthost does not relay
+relay_transport = error:postern-test smarthost does not relay
+local_transport = error:postern-test smarthost has no local delivery
+# Deliver at once, and do not hold on to failures.
+queue_run_delay = 1s
+minimal_backoff_time = 1s
+maximal_backoff_time = 2s
+
+# TLS: required on every listener before AUTH and mail.
+smtpd_tls_cert_file = $dir/certs/server.pem
+smtpd_tls_key_file = $dir/certs/server.key
+smtpd_tls_security_level = encrypt
+smtpd_tls_auth_only = yes
+smtpd_tls_loglevel = 1
+smtpd_tls_received_header = yes
+smtpd_tls_session_cache_database =
+
+# SASL: Cyrus with a private sasldb ($dir/sasl/smtpd.conf).
+smtpd_sasl_auth_enable = yes
+smtpd_sasl_type = cyrus
+smtpd_sasl_path = smtpd
+cyrus_sasl_config_path = $dir/sasl
+smtpd_sasl_local_domain = $REALM
+smtpd_sasl_security_options = noanonymous
+smtpd_sasl_tls_security_options = noanonymous
+smtpd_sasl_authenticated_header = yes
+broken_sasl_auth_clients = no
+
+# Only authenticated clients may send; the access map answers first.
+smtpd_client_restrictions = permit_sasl_authenticated, reject
+smtpd_relay_restrictions = permit_sasl_authenticated, reject
+smtpd_recipient_restrictions = check_recipient_access texthash:$etc/recipient_access,
+	permit_sasl_authenticated, reject
+smtpd_delay_reject = yes
+EOF
+
+	cat >"$etc/recipient_access" <<'EOF'
+# Recipient policy of the test smarthost (texthash: read as is, no postmap).
+refused@example.test	550 5.1.1 <refused@example.test>: no such user
+tempfail@example.test	451 4.3.0 try again later
+EOF
+
+	cat >"$etc/master.cf" <<EOF
+# Private Postfix instance for postern's tests; written by tests/lib/smarthost.sh.
+# service type  private unpriv  chroot  wakeup  maxproc command + args
+127.0.0.1:$PORT_SUBMIT inet n - n - - smtpd
+127.0.0.1:$PORT_SMTPS inet n - n - - smtpd
+  -o smtpd_tls_wrappermode=yes
+127.0.0.1:$PORT_SMALL inet n - n - - smtpd
+  -o message_size_limit=100000
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+virtual   unix  -       n       n       -       -       virtual
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+
+	cat >"$dir/sasl/smtpd.conf" <<EOF
+pwcheck_method: auxprop
+auxprop_plugin: sasldb
+sasldb_path: $dir/sasldb2
+mech_list: PLAIN LOGIN
+EOF
+
+	# The database: user demo in realm example.test. Readable by smtpd (postfix).
+	if [ ! -s "$dir/sasldb2" ]; then
+		printf '%s' "$PASSWORD" |
+			saslpasswd2 -c -p -f "$dir/sasldb2" -u "$REALM" "$USER_NAME" || return 1
+	fi
+	chown root:postfix "$dir/sasldb2"
+	chmod 640 "$dir/sasldb2"
+
+	cat >"$dir/env" <<EOF
+SMARTHOST_DIR='$dir'
+SMARTHOST_HOST=127.0.0.1
+SMARTHOST_PORT_SUBMIT=$PORT_SUBMIT
+SMARTHOST_PORT_SMTPS=$PORT_SMTPS
+SMARTHOST_PORT_SMALL=$PORT_SMALL
+SMARTHOST_USER='$USER_NAME'
+SMARTHOST_PASS='$PASSWORD'
+SMARTHOST_REALM='$REALM'
+SMARTHOST_CA='$dir/certs/ca.pem'
+SMARTHOST_MAILDIR='$dir/Maildir'
+SMARTHOST_LOG='$dir/maillog'
+EOF
+}
+
+# port_open PORT: does something accept connections on 127.0.0.1:PORT?
+port_open() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+is_running() { # is_running DIR
+	[ -f "$1/etc/main.cf" ] || return 1
+	# master -t exits 0 when no master runs for this configuration.
+	! MAIL_CONFIG=$1/etc /usr/lib/postfix/sbin/master -c "$1/etc" -t 2>/dev/null
+}
+
+cmd_stop() {
+	local dir=$1
+	[ -f "$dir/etc/main.cf" ] || return 0
+	is_running "$dir" || return 0
+	timeout -k 2 15 postfix -c "$dir/etc" stop >/dev/null 2>&1
+	local i
+	for i in $(seq 50); do
+		is_running "$dir" || return 0
+		sleep 0.1
+	done
+	# Last resort: the master's process group (only this instance's).
+	local pid
+	pid=$(sed -n '1{s/ //g;p}' "$dir/queue/pid/master.pid" 2>/dev/null)
+	[ -n "$pid" ] && kill -9 -- "-$pid" 2>/dev/null
+	return 0
+}
+
+cmd_start() {
+	local dir=$1 p
+	[ "$(id -u)" -eq 0 ] || die "start: must run as root (Postfix's master does)"
+	command -v postfix >/dev/null || die "start: postfix is not installed (make deps)"
+	command -v saslpasswd2 >/dev/null || die "start: saslpasswd2 is not installed (sasl2-bin)"
+	cmd_stop "$dir"
+	for p in "$PORT_SUBMIT" "$PORT_SMTPS" "$PORT_SMALL"; do
+		port_open "$p" && die "start: 127.0.0.1:$p is already in use by something else"
+	done
+	write_config "$dir" || die "start: cannot write the configuration under $dir"
+	local out
+	if ! out=$(timeout -k 2 60 postfix -c "$dir/etc" start 2>&1); then
+		echo "smarthost: start: postfix -c $dir/etc start failed:" >&2
+		printf '%s\n' "$out" | sed 's/^/  /' >&2
+		tail -n 20 "$dir/maillog" 2>/dev/null | sed 's/^/  maillog: /' >&2
+		exit 1
+	fi
+	local deadline=$((SECONDS + START_WAIT))
+	while :; do
+		if port_open "$PORT_SUBMIT" && port_open "$PORT_SMTPS" && port_open "$PORT_SMALL"; then
+			return 0
+		fi
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "smarthost: start: ports $PORT_SUBMIT/$PORT_SMTPS/$PORT_SMALL not" \
+				"listening after ${START_WAIT}s" >&2
+			tail -n 20 "$dir/maillog" 2>/dev/null | sed 's/^/  maillog: /' >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+}
+
+# cmd_wait_delivery DIR ADDRESS TIMEOUT
+cmd_wait_delivery() {
+	local dir=$1 addr=$2 limit=${3:-20}
+	local md=$dir/Maildir deadline found f
+	deadline=$(($(date +%s%N) / 1000000 + limit * 1000))
+	while :; do
+		found=
+		for f in "$md"/new/* "$md"/cur/*; do
+			[ -f "$f" ] || continue
+			# Delivered-To: is the first header virtual(8) writes after Return-Path.
+			if sed -n '/^\r\{0,1\}$/q;p' "$f" |
+				grep -qixF -e "Delivered-To: $addr" -e "Delivered-To: $addr"$'\r'; then
+				printf '%s\n' "$f"
+				found=1
+			fi
+		done
+		[ -n "$found" ] && return 0
+		[ "$(($(date +%s%N) / 1000000))" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+cmd_count_connections() {
+	local n
+	n=$(grep -c -E 'postern-test/[^ ]*smtpd\[[0-9]+\]: connect from ' "$1/maillog" 2>/dev/null)
+	echo "${n:-0}"
+}
+
+[ $# -ge 2 ] || usage
+cmd=$1
+dir=$(abspath "$2")
+case $cmd in
+start) [ $# -eq 2 ] || usage; cmd_start "$dir" ;;
+stop) [ $# -eq 2 ] || usage; cmd_stop "$dir" ;;
+wait-delivery) [ $# -ge 3 ] && [ $# -le 4 ] || usage; cmd_wait_delivery "$dir" "$3" "${4:-20}" ;;
+count-connections) [ $# -eq 2 ] || usage; cmd_count_connections "$dir" ;;
+*) usage ;;
+esac
