@@ -1,0 +1,374 @@
+#include "envelope.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "alias.h"
+#include "log.h"
+
+/* Recipient header fields read by -t; Resent- ones replace them when the
+ * message is being resent (RFC 5322 section 3.6.6). */
+static const char *const rcpt_fields[] = {"To", "Cc", "Bcc", NULL};
+static const char *const resent_fields[] = {"Resent-To", "Resent-Cc", "Resent-Bcc", NULL};
+/* Fields whose bare local names are qualified so the smarthost sees real
+ * addresses. */
+static const char *const qualified_fields[] = {"From", "To", "Cc", "Reply-To", "Sender", NULL};
+
+char *envelope_from_header(const struct headers *h)
+{
+	struct addr_list l = {0};
+	struct err e;
+	char *v, *out = NULL;
+	int i = header_find(h, "From", 0);
+
+	if (i < 0 || !(v = header_value(h, i)))
+		return NULL;
+	if (addr_parse_list(v, strlen(v), &l, &e) == 0 && l.n > 0)
+		out = strdup(l.v[0].spec);
+	addr_list_free(&l);
+	free(v);
+	return out;
+}
+
+int envelope_option_sender(const struct options *o, char **out, struct err *e)
+{
+	struct addr_list l = {0};
+	const char *s = o->sender;
+
+	*out = NULL;
+	if (!s)
+		return 0;
+	if (*s == '\0' || strcmp(s, "<>") == 0) {
+		*out = strdup("");
+		return 0;
+	}
+	if (addr_parse_list(s, strlen(s), &l, e) < 0)
+		return err_set(e, ERR_USAGE, "option -f: '%s' is not an address", s);
+	if (l.n != 1) {
+		addr_list_free(&l);
+		return err_set(e, ERR_USAGE, "option -f: '%s' must be exactly one address", s);
+	}
+	*out = strdup(l.v[0].spec);
+	addr_list_free(&l);
+	return 0;
+}
+
+/* Expands a bare local name through the aliases file. */
+static int qualify_recipient(const char *aliases, const char *name, struct addr_list *out,
+			     struct err *e)
+{
+	int r;
+
+	if (!aliases)
+		return err_set(e, ERR_NOUSER, "recipient '%s' has no domain and no aliases file is "
+			       "configured: write name@domain, or set aliases = FILE in [postern]", name);
+	r = alias_expand(aliases, name, out, e);
+	if (r == 0)
+		return err_set(e, ERR_NOUSER, "recipient '%s' has no domain and is not in the aliases "
+			       "file %s", name, aliases);
+	return r < 0 ? -1 : 0;
+}
+
+static int has_rcpt(const struct addr_list *l, const char *spec)
+{
+	for (int i = 0; i < l->n; i++)
+		if (strcasecmp(l->v[i].spec, spec) == 0)
+			return 1;
+	return 0;
+}
+
+/* Adds the addresses in `text` (an address list) to env->rcpts: bare
+ * names through the aliases, duplicates dropped, every one checked. */
+static int add_recipients(struct envelope *env, const char *aliases, const char *text,
+			  enum err_kind bad_kind, const char *where, struct err *e)
+{
+	struct addr_list l = {0}, expanded = {0};
+	int rc = 0;
+
+	if (addr_parse_list(text, strlen(text), &l, e) < 0) {
+		e->kind = bad_kind;
+		return err_prefix(e, "%s", where);
+	}
+	for (int i = 0; i < l.n && rc == 0; i++) {
+		if (l.v[i].has_domain)
+			rc = addr_list_add(&expanded, NULL, l.v[i].spec) < 0 ?
+			     err_set(e, ERR_DATA, "%s: too many recipients", where) : 0;
+		else
+			rc = qualify_recipient(aliases, l.v[i].spec, &expanded, e);
+	}
+	for (int i = 0; i < expanded.n && rc == 0; i++) {
+		if (addr_check_spec(expanded.v[i].spec, e) < 0) {
+			e->kind = bad_kind;
+			rc = err_prefix(e, "%s", where);
+		} else if (!has_rcpt(&env->rcpts, expanded.v[i].spec) &&
+			   addr_list_add(&env->rcpts, NULL, expanded.v[i].spec) < 0) {
+			rc = err_set(e, ERR_DATA, "%s: more than %d recipients", where, ADDRS_MAX);
+		}
+	}
+	addr_list_free(&l);
+	addr_list_free(&expanded);
+	return rc;
+}
+
+static int recipients_from_headers(struct envelope *env, const char *aliases,
+				   struct headers *h, struct err *e)
+{
+	const char *const *fields = header_find(h, "Resent-To", 0) >= 0 ||
+				    header_find(h, "Resent-Cc", 0) >= 0 ||
+				    header_find(h, "Resent-Bcc", 0) >= 0 ? resent_fields : rcpt_fields;
+
+	for (int f = 0; fields[f]; f++)
+		for (int i = header_find(h, fields[f], 0); i >= 0; i = header_find(h, fields[f], i + 1)) {
+			char *v = header_value(h, i);
+			char where[64];
+			int rc;
+			if (!v)
+				return err_set(e, ERR_OS, "out of memory");
+			snprintf(where, sizeof where, "header %s", fields[f]);
+			rc = add_recipients(env, aliases, v, ERR_DATA, where, e);
+			free(v);
+			if (rc < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/* A sender-like bare name becomes its alias, or else the account's own
+ * address: cron's "From: root" is mail from this user. */
+static char *qualify_sender_name(const char *aliases, const char *name, const struct account *a)
+{
+	struct addr_list l = {0};
+	struct err e;
+	char *out = NULL;
+
+	if (aliases && alias_expand(aliases, name, &l, &e) > 0 && l.n > 0)
+		out = strdup(l.v[0].spec);
+	else if (a->from)
+		out = strdup(a->from);
+	addr_list_free(&l);
+	return out;
+}
+
+/* Appends the qualified form of one mailbox to `out`. */
+static int qualify_one(struct buf *out, const struct addr *in, int is_sender, const char *aliases,
+		       const struct account *a)
+{
+	struct addr_list l = {0};
+	struct err e;
+	struct addr q = *in;
+	int rc = 0;
+
+	if (in->has_domain || !*in->spec)
+		return addr_format(out, in);
+	if (is_sender) {
+		char *spec = qualify_sender_name(aliases, in->spec, a);
+		q.spec = spec ? spec : in->spec;
+		rc = addr_format(out, &q);
+		free(spec);
+		return rc;
+	}
+	if (!aliases || alias_expand(aliases, in->spec, &l, &e) <= 0 || l.n == 0) {
+		addr_list_free(&l);
+		return addr_format(out, in);    /* leave what cannot be qualified */
+	}
+	for (int i = 0; i < l.n && rc == 0; i++) {
+		q.spec = l.v[i].spec;
+		q.display = i == 0 ? in->display : NULL;
+		rc = (i ? buf_appends(out, ", ") : 0) < 0 ? -1 : addr_format(out, &q);
+	}
+	addr_list_free(&l);
+	return rc;
+}
+
+static int qualify_field(struct headers *h, int i, const char *name, const char *aliases,
+			 const struct account *a, struct err *e)
+{
+	struct addr_list l = {0};
+	struct buf v;
+	char *value = header_value(h, i);
+	int bare = 0, rc = 0, is_sender = strcasecmp(name, "From") == 0 || strcasecmp(name, "Sender") == 0;
+
+	if (!value)
+		return err_set(e, ERR_OS, "out of memory");
+	if (addr_parse_list(value, strlen(value), &l, e) < 0) {
+		free(value);
+		return err_prefix(e, "header %s", name);
+	}
+	free(value);
+	for (int k = 0; k < l.n; k++)
+		bare |= !l.v[k].has_domain && *l.v[k].spec;
+	buf_init(&v, HEADER_SECTION_MAX);
+	for (int k = 0; bare && k < l.n && rc == 0; k++)
+		rc = (k ? buf_appends(&v, ", ") : 0) < 0 ? -1 : qualify_one(&v, &l.v[k], is_sender, aliases, a);
+	if (bare && (rc < 0 || header_replace(h, i, v.data ? v.data : "") < 0))
+		rc = err_set(e, ERR_DATA, "header %s: too long after qualifying addresses", name);
+	buf_free(&v);
+	addr_list_free(&l);
+	return rc;
+}
+
+static int qualify_headers(struct headers *h, const char *aliases, const struct account *a,
+			   struct err *e)
+{
+	for (int f = 0; qualified_fields[f]; f++)
+		for (int i = header_find(h, qualified_fields[f], 0); i >= 0;
+		     i = header_find(h, qualified_fields[f], i + 1))
+			if (qualify_field(h, i, qualified_fields[f], aliases, a, e) < 0) {
+				e->kind = ERR_DATA;
+				return -1;
+			}
+	return 0;
+}
+
+/* Bcc must never reach a recipient; removed whether or not -t was used,
+ * as Postfix's sendmail does. */
+static void remove_bcc(struct headers *h)
+{
+	for (int i = header_find(h, "Bcc", 0); i >= 0; i = header_find(h, "Bcc", i + 1))
+		header_remove(h, i);
+	for (int i = header_find(h, "Resent-Bcc", 0); i >= 0; i = header_find(h, "Resent-Bcc", i + 1))
+		header_remove(h, i);
+}
+
+static int add_date(struct headers *h)
+{
+	char date[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S %z", &tm);
+	return header_add(h, "Date", date);
+}
+
+static int add_message_id(struct headers *h, const char *sender, const struct account *a)
+{
+	unsigned char rnd[12];
+	char id[256], hex[25];
+	const char *at = strrchr(sender && *sender ? sender : (a->from ? a->from : ""), '@');
+	const char *domain = at ? at + 1 : (a->domain ? a->domain : "localhost");
+	time_t now = time(NULL);
+
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+		for (size_t i = 0; i < sizeof rnd; i++)
+			rnd[i] = (unsigned char)(rand() ^ (int)now);
+	for (size_t i = 0; i < sizeof rnd; i++)
+		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+	snprintf(id, sizeof id, "<%lld.%s@%s>", (long long)now, hex, domain);
+	return header_add(h, "Message-ID", id);
+}
+
+/* -F text becomes a display name; quoted when it holds specials such as
+ * "Doe, John" (RFC 5322 section 3.2.4). */
+static char *display_name(const char *name)
+{
+	struct buf b;
+	int plain = 1;
+
+	if (!name || !*name)
+		return NULL;
+	for (const char *p = name; *p; p++)
+		if (strchr("()<>[]:;@\\,.\"", *p))
+			plain = 0;
+	if (plain)
+		return strdup(name);
+	buf_init(&b, 1024);
+	if (buf_appends(&b, "\"") < 0)
+		return NULL;
+	for (const char *p = name; *p; p++)
+		if (((*p == '"' || *p == '\\') && buf_appends(&b, "\\") < 0) || buf_append(&b, p, 1) < 0) {
+			buf_free(&b);
+			return NULL;
+		}
+	if (buf_appends(&b, "\"") < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+static int add_from(struct headers *h, const char *sender, const struct options *o,
+		    const struct account *a)
+{
+	struct addr from = {0};
+	struct buf v;
+	int rc;
+
+	from.spec = (char *)(sender && *sender ? sender : a->from);
+	if (!from.spec)
+		return 0;
+	from.display = display_name(o->full_name);
+	buf_init(&v, 2048);
+	rc = addr_format(&v, &from) < 0 ? -1 : header_add(h, "From", v.data);
+	buf_free(&v);
+	free(from.display);
+	return rc;
+}
+
+static int pick_sender(struct envelope *env, const struct options *o, const struct account *a,
+		       const char *aliases, const struct headers *h, struct err *e)
+{
+	char *opt = NULL, *hdr;
+	enum err_kind bad = ERR_USAGE;
+	const char *origin = "option -f";
+
+	if (envelope_option_sender(o, &opt, e) < 0)
+		return -1;
+	if (opt && *opt && !strchr(opt, '@')) {
+		env->sender = qualify_sender_name(aliases, opt, a);
+		free(opt);
+	} else if (opt) {
+		env->sender = opt;
+	} else if (a->from) {
+		env->sender = strdup(a->from);
+		bad = ERR_CONFIG, origin = "account from";
+	} else if ((hdr = envelope_from_header(h))) {
+		env->sender = strchr(hdr, '@') ? hdr : qualify_sender_name(aliases, hdr, a);
+		if (env->sender != hdr)
+			free(hdr);
+		bad = ERR_DATA, origin = "header From";
+	}
+	if (!env->sender)
+		return err_set(e, ERR_CONFIG, "no sender address: set from = ADDRESS in [%s], or use -f",
+			       a->name);
+	if (*env->sender && addr_check_spec(env->sender, e) < 0) {
+		e->kind = bad;
+		return err_prefix(e, "%s", origin);
+	}
+	return 0;
+}
+
+int envelope_build(struct envelope *env, const struct options *o, const struct account *a,
+		   const char *aliases, struct headers *h, struct err *e)
+{
+	memset(env, 0, sizeof *env);
+	if (pick_sender(env, o, a, aliases, h, e) < 0)
+		return -1;
+	for (int i = 0; i < o->nrecipients; i++)
+		if (add_recipients(env, aliases, o->recipients[i], ERR_USAGE, "recipient", e) < 0)
+			return -1;
+	if (o->extract_recipients && recipients_from_headers(env, aliases, h, e) < 0)
+		return -1;
+	if (env->rcpts.n == 0)
+		return err_set(e, ERR_USAGE, "no recipients: name them as arguments, or use -t to read "
+			       "To, Cc and Bcc");
+	if (qualify_headers(h, aliases, a, e) < 0)
+		return -1;
+	remove_bcc(h);
+	if ((header_find(h, "From", 0) < 0 && add_from(h, env->sender, o, a) < 0) ||
+	    (header_find(h, "Date", 0) < 0 && add_date(h) < 0) ||
+	    (header_find(h, "Message-ID", 0) < 0 && add_message_id(h, env->sender, a) < 0))
+		return err_set(e, ERR_DATA, "header section too large");
+	return 0;
+}
+
+void envelope_free(struct envelope *env)
+{
+	free(env->sender);
+	addr_list_free(&env->rcpts);
+	env->sender = NULL;
+}

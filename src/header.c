@@ -1,0 +1,206 @@
+/* RFC 5322 section 2.2 (header fields), 2.2.3 (folding), 3.6 (fields). */
+#include "header.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "bounds.h"
+
+/* field-name = 1*ftext, ftext = %d33-57 / %d59-126 (no colon, no space). */
+static size_t field_name_len(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && p[i] > 32 && p[i] < 127 && p[i] != ':')
+		i++;
+	if (i == 0 || i >= n)
+		return 0;
+	/* Obsolete syntax allows white space before the colon. */
+	{
+		size_t j = i;
+		while (j < n && (p[j] == ' ' || p[j] == '\t'))
+			j++;
+		return j < n && p[j] == ':' ? i : 0;
+	}
+}
+
+static int read_section(struct headers *h, int fd, off_t size, struct err *e)
+{
+	size_t want = size > HEADER_SECTION_MAX ? HEADER_SECTION_MAX + 1 : (size_t)size;
+	char *p;
+	ssize_t r;
+	size_t got = 0;
+
+	buf_init(&h->raw, HEADER_SECTION_MAX + 2);
+	if (want == 0)
+		return 0;
+	if (buf_append(&h->raw, "", 0) < 0 || !(p = malloc(want)))
+		return err_set(e, ERR_OS, "header: out of memory");
+	while (got < want && (r = pread(fd, p + got, want - got, (off_t)got)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(p);
+			return err_set(e, ERR_IO, "header: reading the spool: %s", strerror(errno));
+		}
+		got += (size_t)r;
+	}
+	if (buf_append(&h->raw, p, got) < 0) {
+		free(p);
+		return err_set(e, ERR_OS, "header: out of memory");
+	}
+	free(p);
+	return 0;
+}
+
+static int add_field(struct headers *h, size_t off, size_t len, size_t name_len, struct err *e)
+{
+	struct header_field *f;
+
+	if (h->n >= HEADER_FIELDS_MAX)
+		return err_set(e, ERR_DATA, "header: more than %d header fields", HEADER_FIELDS_MAX);
+	f = realloc(h->f, (size_t)(h->n + 1) * sizeof *f);
+	if (!f)
+		return err_set(e, ERR_OS, "header: out of memory");
+	h->f = f;
+	f[h->n] = (struct header_field){.off = off, .len = len, .name_len = name_len};
+	h->n++;
+	return 0;
+}
+
+/* Splits raw into fields; stops at the empty line or a non-field line. */
+static int split_fields(struct headers *h, struct err *e)
+{
+	const char *s = h->raw.data;
+	size_t pos = 0, n = h->raw.len;
+
+	while (pos < n) {
+		size_t start = pos, name_len;
+		const char *eol = memchr(s + pos, '\n', n - pos);
+		size_t line_end = eol ? (size_t)(eol - s) + 1 : n;
+
+		if (line_end - pos == 2 && s[pos] == '\r') {      /* the empty line */
+			h->body_off = (off_t)line_end;
+			break;
+		}
+		name_len = field_name_len(s + pos, line_end - pos);
+		if (name_len == 0) {                               /* body begins here */
+			h->body_off = (off_t)pos;
+			break;
+		}
+		pos = line_end;
+		while (pos < n && (s[pos] == ' ' || s[pos] == '\t')) {  /* folded lines */
+			eol = memchr(s + pos, '\n', n - pos);
+			pos = eol ? (size_t)(eol - s) + 1 : n;
+		}
+		if (add_field(h, start, pos - start, name_len, e) < 0)
+			return -1;
+		h->body_off = (off_t)pos;
+		if (pos > HEADER_SECTION_MAX)
+			return err_set(e, ERR_DATA, "header: the header section is larger than %d bytes",
+				       HEADER_SECTION_MAX);
+	}
+	return 0;
+}
+
+int header_parse(struct headers *h, int fd, off_t size, struct err *e)
+{
+	memset(h, 0, sizeof *h);
+	buf_init(&h->added, HEADER_SECTION_MAX);
+	if (read_section(h, fd, size, e) < 0)
+		return -1;
+	h->body_off = 0;
+	return h->raw.len ? split_fields(h, e) : 0;
+}
+
+int header_find(const struct headers *h, const char *name, int from)
+{
+	size_t nl = strlen(name);
+
+	for (int i = from < 0 ? 0 : from; i < h->n; i++)
+		if (!h->f[i].removed && h->f[i].name_len == nl &&
+		    strncasecmp(h->raw.data + h->f[i].off, name, nl) == 0)
+			return i;
+	return -1;
+}
+
+char *header_value(const struct headers *h, int i)
+{
+	const char *p = h->raw.data + h->f[i].off;
+	const char *colon = memchr(p, ':', h->f[i].len);
+	size_t n = h->f[i].len - (size_t)(colon + 1 - p), k = 0;
+	char *out = malloc(n + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t j = 0; j < n; j++) {
+		char c = colon[1 + j];
+		if (c != '\r' && c != '\n')
+			out[k++] = c;
+	}
+	out[k] = '\0';
+	return out;
+}
+
+void header_name(const struct headers *h, int i, char *out, size_t outsz)
+{
+	size_t n = h->f[i].name_len < outsz - 1 ? h->f[i].name_len : outsz - 1;
+
+	memcpy(out, h->raw.data + h->f[i].off, n);
+	out[n] = '\0';
+}
+
+void header_remove(struct headers *h, int i)
+{
+	h->f[i].removed = 1;
+}
+
+int header_replace(struct headers *h, int i, const char *value)
+{
+	struct buf b;
+	char name[128];
+
+	header_name(h, i, name, sizeof name);
+	buf_init(&b, HEADER_SECTION_MAX);
+	if (buf_appendf(&b, "%s: %s\r\n", name, value) < 0) {
+		buf_free(&b);
+		return -1;
+	}
+	free(h->f[i].replacement);
+	h->f[i].replacement = buf_steal(&b);
+	return 0;
+}
+
+int header_add(struct headers *h, const char *name, const char *value)
+{
+	return buf_appendf(&h->added, "%s: %s\r\n", name, value);
+}
+
+int header_write(const struct headers *h, struct buf *out)
+{
+	for (int i = 0; i < h->n; i++) {
+		const struct header_field *f = &h->f[i];
+		if (f->removed)
+			continue;
+		if (f->replacement ? buf_appends(out, f->replacement) < 0
+				   : buf_append(out, h->raw.data + f->off, f->len) < 0)
+			return -1;
+	}
+	if (buf_append(out, h->added.data, h->added.len) < 0)
+		return -1;
+	return buf_append(out, "\r\n", 2);
+}
+
+void header_free(struct headers *h)
+{
+	for (int i = 0; i < h->n; i++)
+		free(h->f[i].replacement);
+	free(h->f);
+	buf_free(&h->raw);
+	buf_free(&h->added);
+	memset(h, 0, sizeof *h);
+}
