@@ -1,0 +1,35 @@
+/*
+ * TLS policy with OpenSSL: TLS 1.2 or later, the certificate chain and host
+ * name verified against the system store or the account's tls_ca_file, SNI
+ * for names (not for IP literals), and an optional SHA-256 pin of the
+ * server certificate that replaces chain verification (for self-signed
+ * servers). The handshake's I/O loop is conn.c's.
+ */
+#ifndef POSTERN_TLS_H
+#define POSTERN_TLS_H
+
+#include <openssl/ssl.h>
+
+#include "errors.h"
+
+struct tls_policy {
+	const char *host;               /* name or IP literal to verify */
+	const char *ca_file;            /* NULL: system store */
+	const unsigned char *pin;       /* 32 bytes, or NULL */
+};
+
+/* A client context and a session bound to fd. ERR_CONFIG for an unusable
+ * CA file, ERR_SOFTWARE for OpenSSL failures. */
+SSL *tls_session_new(const struct tls_policy *p, int fd, struct err *e);
+
+/* After the handshake: checks the verification result or the pin.
+ * ERR_TEMP with the reason (expired, wrong host, unknown CA, pin mismatch). */
+int tls_check_peer(SSL *ssl, const struct tls_policy *p, struct err *e);
+
+/* The last OpenSSL error as text (for handshake failures). */
+const char *tls_error_string(void);
+
+/* Frees the session and its context. */
+void tls_session_free(SSL *ssl);
+
+#endif
