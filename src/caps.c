@@ -1,0 +1,71 @@
+/* RFC 5321 4.1.1.1 (EHLO), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 6152
+ * (8BITMIME), RFC 3207 (STARTTLS), RFC 4954 (AUTH), RFC 6531 (SMTPUTF8),
+ * RFC 3461 (DSN), RFC 3030 (CHUNKING), RFC 2034 (ENHANCEDSTATUSCODES). */
+#include "caps.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sasl.h"
+
+static const struct {
+	const char *keyword;
+	unsigned flag;
+} keywords[] = {
+	{"STARTTLS", CAP_STARTTLS}, {"PIPELINING", CAP_PIPELINING}, {"SIZE", CAP_SIZE},
+	{"8BITMIME", CAP_8BITMIME}, {"SMTPUTF8", CAP_SMTPUTF8}, {"DSN", CAP_DSN},
+	{"CHUNKING", CAP_CHUNKING}, {"ENHANCEDSTATUSCODES", CAP_ENHANCEDSTATUSCODES},
+	{"AUTH", CAP_AUTH},
+};
+
+/* "AUTH PLAIN LOGIN" and the old "AUTH=PLAIN LOGIN" both list mechanisms. */
+static void parse_auth(struct caps *c, const char *p, const char *end)
+{
+	while (p < end) {
+		const char *w;
+		while (p < end && (*p == ' ' || *p == '='))
+			p++;
+		w = p;
+		while (p < end && *p != ' ')
+			p++;
+		c->auth_mechs |= sasl_mech_bit(w, (size_t)(p - w));
+	}
+	c->flags |= CAP_AUTH;
+}
+
+static void parse_line(struct caps *c, const char *p, const char *end)
+{
+	size_t kw = 0;
+
+	while (p + kw < end && p[kw] != ' ' && p[kw] != '=')
+		kw++;
+	for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
+		if (strlen(keywords[i].keyword) != kw || strncasecmp(keywords[i].keyword, p, kw) != 0)
+			continue;
+		if (keywords[i].flag == CAP_AUTH)
+			parse_auth(c, p + kw, end);
+		else
+			c->flags |= keywords[i].flag;
+		if (keywords[i].flag == CAP_SIZE && p + kw < end)
+			c->size_limit = strtoull(p + kw + 1, NULL, 10);
+	}
+}
+
+void caps_parse(struct caps *c, const struct reply *r)
+{
+	const char *p = r->text.data, *end;
+
+	memset(c, 0, sizeof *c);
+	if (!p)
+		return;
+	end = p + r->text.len;
+	p = memchr(p, '\n', (size_t)(end - p));   /* the first line is the greeting */
+	while (p && p < end) {
+		const char *nl;
+		p++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		parse_line(c, p, nl ? nl : end);
+		p = nl;
+	}
+}
