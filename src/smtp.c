@@ -1,0 +1,428 @@
+/* RFC 5321 (SMTP), RFC 3207 (STARTTLS), RFC 4954 (AUTH), RFC 2920
+ * (PIPELINING), RFC 1870 (SIZE), RFC 6152 (8BITMIME), RFC 3463 (codes). */
+#include "smtp.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compat.h"
+#include "log.h"
+
+static const char *const state_names[S_STATE_COUNT] = {
+	[S_GREETING] = "GREETING", [S_EHLO] = "EHLO", [S_HELO] = "HELO",
+	[S_STARTTLS] = "STARTTLS", [S_AUTH] = "AUTH", [S_MAIL] = "MAIL",
+	[S_RCPT] = "RCPT", [S_DATA] = "DATA", [S_DATA_END] = "DATA",
+	[S_QUIT] = "QUIT", [S_DONE] = "DONE", [S_FAILED] = "FAILED",
+};
+
+#define SHOW_ALL ((size_t)-1)
+
+const char *smtp_state_name(enum smtp_state st)
+{
+	return st >= 0 && st < S_STATE_COUNT ? state_names[st] : "?";
+}
+
+void smtp_init(struct smtp *s, const struct smtp_params *p, const struct smtp_message *m,
+	       struct err *e)
+{
+	memset(s, 0, sizeof *s);
+	s->p = *p;
+	s->msg = m;
+	s->e = e;
+	s->tls_active = p->tls_active;
+	buf_init(&s->out, (ADDRS_MAX + 8) * (size_t)CMD_LINE_MAX);
+	buf_init(&s->refusals, ERR_MSG_MAX);
+}
+
+void smtp_free(struct smtp *s)
+{
+	buf_free(&s->out);
+	buf_free(&s->refusals);
+}
+
+int smtp_expected(const struct smtp *s)
+{
+	return s->qlen;
+}
+
+/* The one place commands are written: logged (redacted after `shown`
+ * bytes) and appended with CRLF. */
+static int smtp_cmd(struct smtp *s, size_t shown, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int smtp_cmd(struct smtp *s, size_t shown, const char *fmt, ...)
+{
+	char line[CMD_LINE_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof line - 2) {
+		explicit_bzero(line, sizeof line);
+		return err_set(s->e, ERR_SOFTWARE, "command longer than %d bytes", CMD_LINE_MAX);
+	}
+	log_transcript(LOG_TO_SERVER, line, (size_t)n, shown);
+	memcpy(line + n, "\r\n", 2);
+	n = buf_append(&s->out, line, (size_t)n + 2);
+	explicit_bzero(line, sizeof line);
+	return n < 0 ? err_set(s->e, ERR_SOFTWARE, "too many commands queued") : 0;
+}
+
+static void expect(struct smtp *s, enum smtp_state kind, int rcpt)
+{
+	int slot = (s->qhead + s->qlen) % (int)(sizeof s->expect / sizeof s->expect[0]);
+
+	s->expect[slot] = (struct smtp_expect){kind, rcpt};
+	s->qlen++;
+}
+
+static enum smtp_action fail(struct smtp *s)
+{
+	s->state = S_FAILED;
+	s->qlen = 0;
+	if (!s->abort_connection)
+		smtp_cmd(s, SHOW_ALL, "QUIT");
+	return SMTP_FAIL;
+}
+
+/* A reply that ends the attempt: 4xx is temporary, 5xx gets `perm`. */
+static enum smtp_action fail_reply(struct smtp *s, const struct reply *r, enum err_kind perm,
+				   const char *step, const char *what)
+{
+	char sum[400];
+	enum err_kind kind = reply_class(r) == 4 ? ERR_TEMP : reply_class(r) == 5 ? perm : ERR_PROTOCOL;
+
+	err_set(s->e, kind, "%s: %s: %s", step, what, reply_summary(r, sum, sizeof sum));
+	return fail(s);
+}
+
+static enum smtp_action send_ehlo(struct smtp *s)
+{
+	if (smtp_cmd(s, SHOW_ALL, "EHLO %s", s->p.ehlo_name) < 0)
+		return fail(s);
+	expect(s, S_EHLO, 0);
+	s->state = S_EHLO;
+	return SMTP_READ;
+}
+
+enum smtp_action smtp_start(struct smtp *s)
+{
+	expect(s, S_GREETING, 0);
+	s->state = S_GREETING;
+	return SMTP_READ;
+}
+
+static enum smtp_action on_greeting(struct smtp *s, const struct reply *r)
+{
+	if (r->code == 220)
+		return send_ehlo(s);
+	return fail_reply(s, r, ERR_UNAVAILABLE, "greeting", "the server does not accept mail now");
+}
+
+enum smtp_action smtp_tls_started(struct smtp *s)
+{
+	s->tls_active = 1;
+	memset(&s->caps, 0, sizeof s->caps);   /* RFC 3207 section 4.2 */
+	return send_ehlo(s);
+}
+
+static enum smtp_action start_mail(struct smtp *s);
+
+static enum smtp_action start_auth(struct smtp *s)
+{
+	struct buf initial;
+	size_t verb;
+	int rc;
+
+	if (!s->p.creds.user)
+		return start_mail(s);
+	if (!(s->caps.flags & CAP_AUTH)) {
+		err_set(s->e, ERR_UNAVAILABLE, "AUTH: the server offers no authentication, but the "
+			"account sets user = %s", s->p.creds.user);
+		return fail(s);
+	}
+	if (sasl_choose(s->p.auth, s->caps.auth_mechs, &s->mech, s->e) < 0)
+		return fail(s);
+	buf_init(&initial, CMD_LINE_MAX);
+	verb = strlen("AUTH ") + strlen(sasl_mech_name(s->mech));
+	if (sasl_initial(s->mech, &s->p.creds, &initial) < 0)
+		initial.len = CMD_LINE_MAX;   /* too long: send it after a 334 instead */
+	/* RFC 4954 section 4: a command line is at most 512 octets; a longer
+	 * initial response goes alone, after the server's empty challenge. */
+	if (initial.len && verb + 1 + initial.len <= 510) {
+		rc = smtp_cmd(s, verb + 1, "AUTH %s %s", sasl_mech_name(s->mech), initial.data);
+		s->sasl_step = 1;
+	} else {
+		rc = smtp_cmd(s, SHOW_ALL, "AUTH %s", sasl_mech_name(s->mech));
+		s->sasl_step = 0;
+	}
+	buf_free(&initial);
+	if (rc < 0)
+		return fail(s);
+	expect(s, S_AUTH, 0);
+	s->state = S_AUTH;
+	return SMTP_READ;
+}
+
+/* After EHLO or HELO: TLS first (or nothing at all), then AUTH. */
+static enum smtp_action after_hello(struct smtp *s)
+{
+	if (s->tls_active)
+		return start_auth(s);
+	if (!(s->caps.flags & CAP_STARTTLS)) {
+		err_set(s->e, ERR_UNAVAILABLE, "STARTTLS: the server did not offer TLS, so postern sends "
+			"nothing (no AUTH, no mail): the connection may be intercepted, or the server "
+			"wants tls = implicit (port 465)");
+		return fail(s);
+	}
+	if (smtp_cmd(s, SHOW_ALL, "STARTTLS") < 0)
+		return fail(s);
+	expect(s, S_STARTTLS, 0);
+	s->state = S_STARTTLS;
+	return SMTP_READ;
+}
+
+static enum smtp_action on_ehlo(struct smtp *s, const struct reply *r)
+{
+	if (r->code == 250) {
+		caps_parse(&s->caps, r);
+		return after_hello(s);
+	}
+	if (r->code == 500 || r->code == 502) {   /* EHLO unknown: an old server */
+		if (smtp_cmd(s, SHOW_ALL, "HELO %s", s->p.ehlo_name) < 0)
+			return fail(s);
+		expect(s, S_HELO, 0);
+		s->state = S_HELO;
+		return SMTP_READ;
+	}
+	return fail_reply(s, r, ERR_UNAVAILABLE, "EHLO", "refused by server");
+}
+
+static enum smtp_action on_helo(struct smtp *s, const struct reply *r)
+{
+	if (r->code == 250) {
+		memset(&s->caps, 0, sizeof s->caps);
+		return after_hello(s);
+	}
+	return fail_reply(s, r, ERR_UNAVAILABLE, "HELO", "refused by server");
+}
+
+static enum smtp_action on_starttls(struct smtp *s, const struct reply *r)
+{
+	if (r->code == 220)
+		return SMTP_STARTTLS;
+	return fail_reply(s, r, ERR_UNAVAILABLE, "STARTTLS",
+			  "refused by server, so postern sends nothing without TLS");
+}
+
+static enum smtp_action on_auth(struct smtp *s, const struct reply *r)
+{
+	char step[64];
+	struct buf resp;
+	int rc;
+
+	snprintf(step, sizeof step, "AUTH %s", sasl_mech_name(s->mech));
+	if (r->code == 235)
+		return start_mail(s);
+	if (r->code != 334)
+		return fail_reply(s, r, ERR_NOPERM, step,
+				  "authentication refused (check user and password)");
+	buf_init(&resp, CMD_LINE_MAX);
+	rc = sasl_respond(s->mech, s->sasl_step++, &s->p.creds, &resp, s->e);
+	if (rc == 0)
+		rc = smtp_cmd(s, 0, "%s", resp.data ? resp.data : "");
+	buf_free(&resp);
+	if (rc < 0)
+		return fail(s);
+	expect(s, S_AUTH, 0);
+	return SMTP_READ;
+}
+
+static int send_rcpt(struct smtp *s, int i)
+{
+	if (smtp_cmd(s, SHOW_ALL, "RCPT TO:<%s>", s->msg->rcpts->v[i].spec) < 0)
+		return -1;
+	expect(s, S_RCPT, i);
+	return 0;
+}
+
+static enum smtp_action start_mail(struct smtp *s)
+{
+	const struct smtp_message *m = s->msg;
+	char params[96] = "";
+	int pipelining = s->caps.flags & CAP_PIPELINING;
+
+	if (s->caps.size_limit && (unsigned long long)m->size > s->caps.size_limit) {
+		err_set(s->e, ERR_DATA, "SIZE: the message is %lld bytes, the server accepts at most %llu",
+			(long long)m->size, s->caps.size_limit);
+		return fail(s);
+	}
+	if (s->caps.flags & CAP_SIZE)
+		snprintf(params, sizeof params, " SIZE=%lld", (long long)m->size);
+	if (m->has_8bit && (s->caps.flags & CAP_8BITMIME))
+		strncat(params, " BODY=8BITMIME", sizeof params - strlen(params) - 1);
+	if (smtp_cmd(s, SHOW_ALL, "MAIL FROM:<%s>%s", m->sender, params) < 0)
+		return fail(s);
+	expect(s, S_MAIL, 0);
+	s->state = S_MAIL;
+	if (!pipelining)
+		return SMTP_READ;
+	/* RFC 2920: MAIL, every RCPT and DATA in one flight. */
+	for (s->rcpt_next = 0; s->rcpt_next < m->rcpts->n; s->rcpt_next++)
+		if (send_rcpt(s, s->rcpt_next) < 0)
+			return fail(s);
+	if (smtp_cmd(s, SHOW_ALL, "DATA") < 0)
+		return fail(s);
+	expect(s, S_DATA, 0);
+	return SMTP_READ;
+}
+
+static enum smtp_action on_mail(struct smtp *s, const struct reply *r)
+{
+	char step[ADDR_MAX + 16];
+
+	if (r->code == 250) {
+		if (s->caps.flags & CAP_PIPELINING)
+			return SMTP_READ;
+		s->state = S_RCPT;
+		s->rcpt_next = 0;
+		return send_rcpt(s, s->rcpt_next++) < 0 ? fail(s) : SMTP_READ;
+	}
+	snprintf(step, sizeof step, "MAIL FROM:<%s>", s->msg->sender);
+	if (r->code == 552)
+		return fail_reply(s, r, ERR_DATA, step, "message too large for the server");
+	return fail_reply(s, r, ERR_UNAVAILABLE, step, "sender refused by server");
+}
+
+static void note_refusal(struct smtp *s, int i, const struct reply *r)
+{
+	char sum[400];
+
+	/* Past the buffer's limit the list is cut short; the count stays right. */
+	if (buf_appendf(&s->refusals, "%s<%s>: %s", s->refusals.len ? "; " : "",
+			s->msg->rcpts->v[i].spec, reply_summary(r, sum, sizeof sum)) < 0)
+		log_info("RCPT <%s>: %s", s->msg->rcpts->v[i].spec, sum);
+}
+
+static const char *refusals(const struct smtp *s)
+{
+	return s->refusals.data ? s->refusals.data : "";
+}
+
+/* After every RCPT reply: may the body go? Sets the error when not. */
+static int recipients_ok(struct smtp *s)
+{
+	int n = s->msg->rcpts->n;
+
+	if (s->deferred)
+		return err_set(s->e, ERR_TEMP, "RCPT: %d of %d recipients deferred by server, nothing "
+			       "sent: %s", s->deferred, n, refusals(s));
+	if (s->refused && (s->p.refused == REFUSED_ALL || s->accepted == 0))
+		return err_set(s->e, ERR_NOUSER, "RCPT: %d of %d recipients refused by server, nothing "
+			       "sent%s: %s", s->refused, n,
+			       s->accepted ? " (refused_recipients = skip sends to the others)" : "",
+			       refusals(s));
+	if (s->refused)
+		log_warn("RCPT: %d of %d recipients refused by server, sending to the others: %s",
+			 s->refused, n, refusals(s));
+	return 0;
+}
+
+static enum smtp_action send_data(struct smtp *s)
+{
+	if (recipients_ok(s) < 0 || smtp_cmd(s, SHOW_ALL, "DATA") < 0)
+		return fail(s);
+	expect(s, S_DATA, 0);
+	s->state = S_DATA;
+	return SMTP_READ;
+}
+
+static enum smtp_action on_rcpt(struct smtp *s, const struct reply *r, int i)
+{
+	if (r->code == 250 || r->code == 251)
+		s->accepted++;
+	else if (reply_class(r) == 4)
+		s->deferred++, note_refusal(s, i, r);
+	else if (reply_class(r) == 5)
+		s->refused++, note_refusal(s, i, r);
+	else
+		return fail_reply(s, r, ERR_PROTOCOL, "RCPT", "unexpected reply");
+	if (s->caps.flags & CAP_PIPELINING)
+		return SMTP_READ;
+	if (s->rcpt_next < s->msg->rcpts->n)
+		return send_rcpt(s, s->rcpt_next++) < 0 ? fail(s) : SMTP_READ;
+	return send_data(s);
+}
+
+static enum smtp_action on_data(struct smtp *s, const struct reply *r)
+{
+	if (r->code == 354) {
+		if (recipients_ok(s) < 0) {
+			/* In data mode now: any further line would be message text,
+			 * and only the final dot delivers, so closing aborts it. */
+			s->abort_connection = 1;
+			return fail(s);
+		}
+		s->state = S_DATA;
+		return SMTP_SEND_BODY;
+	}
+	if (recipients_ok(s) < 0)
+		return fail(s);
+	return fail_reply(s, r, ERR_UNAVAILABLE, "DATA", "refused by server");
+}
+
+enum smtp_action smtp_body_sent(struct smtp *s)
+{
+	s->body_sent = 1;
+	expect(s, S_DATA_END, 0);
+	s->state = S_DATA_END;
+	return SMTP_READ;
+}
+
+static enum smtp_action on_data_end(struct smtp *s, const struct reply *r)
+{
+	if (r->code == 250) {
+		smtp_cmd(s, SHOW_ALL, "QUIT");
+		expect(s, S_QUIT, 0);
+		s->state = S_QUIT;
+		return SMTP_CLOSE;
+	}
+	if (r->code == 552 || strncmp(r->enhanced, "5.3.4", 5) == 0)
+		return fail_reply(s, r, ERR_DATA, "DATA", "message too large for the server");
+	return fail_reply(s, r, ERR_UNAVAILABLE, "DATA", "message refused by server");
+}
+
+enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r)
+{
+	struct smtp_expect x;
+
+	if (s->qlen == 0) {
+		err_set(s->e, ERR_PROTOCOL, "%s: the server sent a reply nobody asked for",
+			smtp_state_name(s->state));
+		return fail(s);
+	}
+	x = s->expect[s->qhead];
+	s->qhead = (s->qhead + 1) % (int)(sizeof s->expect / sizeof s->expect[0]);
+	s->qlen--;
+	if (r->code == 421 && x.kind != S_QUIT) {   /* the server is closing the channel */
+		s->abort_connection = 1;
+		return fail_reply(s, r, ERR_TEMP, smtp_state_name(x.kind), "server closing the connection");
+	}
+	switch (x.kind) {
+	case S_GREETING: return on_greeting(s, r);
+	case S_EHLO: return on_ehlo(s, r);
+	case S_HELO: return on_helo(s, r);
+	case S_STARTTLS: return on_starttls(s, r);
+	case S_AUTH: return on_auth(s, r);
+	case S_MAIL: return on_mail(s, r);
+	case S_RCPT: return on_rcpt(s, r, x.rcpt);
+	case S_DATA: return on_data(s, r);
+	case S_DATA_END: return on_data_end(s, r);
+	case S_QUIT: s->state = S_DONE; return SMTP_CLOSE;
+	default:
+		err_set(s->e, ERR_SOFTWARE, "smtp: no handler for state %s", smtp_state_name(x.kind));
+		return fail(s);
+	}
+}

@@ -1,0 +1,92 @@
+/*
+ * The SMTP client as a state machine with no I/O (RFC 5321, 3207, 4954,
+ * 2920, 1870, 6152). The session feeds it parsed replies; it appends the
+ * next commands to `out` and says what to do next. A queue of expected
+ * replies makes pipelining nothing more than several commands in `out`.
+ * AUTH lines are logged redacted by smtp_cmd(), the one function that
+ * writes commands, and `out` must be wiped by the caller after sending.
+ */
+#ifndef POSTERN_SMTP_H
+#define POSTERN_SMTP_H
+
+#include <sys/types.h>
+
+#include "addr.h"
+#include "bounds.h"
+#include "buf.h"
+#include "caps.h"
+#include "config.h"
+#include "errors.h"
+#include "reply.h"
+#include "sasl.h"
+
+enum smtp_state {
+	S_GREETING, S_EHLO, S_HELO, S_STARTTLS, S_AUTH, S_MAIL, S_RCPT, S_DATA,
+	S_DATA_END, S_QUIT, S_DONE, S_FAILED, S_STATE_COUNT
+};
+
+enum smtp_action {
+	SMTP_READ,        /* send `out` (if any), then read a reply */
+	SMTP_STARTTLS,    /* start TLS now (nothing may be buffered), then smtp_tls_started */
+	SMTP_SEND_BODY,   /* stream the message, then smtp_body_sent */
+	SMTP_CLOSE,       /* send `out` (QUIT) and close: success */
+	SMTP_FAIL,        /* failed, e is set; send `out` unless abort_connection */
+};
+
+struct smtp_params {
+	const char *ehlo_name;
+	int tls_active;              /* implicit TLS: already encrypted */
+	enum auth_choice auth;
+	struct sasl_creds creds;     /* user NULL: no AUTH */
+	enum refused_policy refused;
+};
+
+struct smtp_message {
+	const char *sender;          /* "" for <> */
+	const struct addr_list *rcpts;
+	off_t size;
+	int has_8bit;
+};
+
+struct smtp_expect {
+	enum smtp_state kind;
+	int rcpt;                    /* for S_RCPT: which recipient */
+};
+
+struct smtp {
+	enum smtp_state state;
+	struct smtp_params p;
+	const struct smtp_message *msg;
+	struct caps caps;
+	struct buf out;
+	struct smtp_expect expect[ADDRS_MAX + 8];
+	int qhead, qlen;
+	int tls_active;
+	enum sasl_mech_id mech;
+	int sasl_step;
+	int rcpt_next;               /* without pipelining: the next RCPT to send */
+	int accepted, refused, deferred;
+	struct buf refusals;         /* "<a>: 550 ...; <b>: ..." for the error */
+	int abort_connection;        /* in DATA mode: close without the final dot */
+	int body_sent;               /* the final dot went out */
+	struct err *e;
+};
+
+void smtp_init(struct smtp *s, const struct smtp_params *p, const struct smtp_message *m,
+	       struct err *e);
+void smtp_free(struct smtp *s);
+
+/* Expects the greeting. */
+enum smtp_action smtp_start(struct smtp *s);
+/* One complete reply. */
+enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r);
+/* TLS is up: forget the capabilities and say EHLO again. */
+enum smtp_action smtp_tls_started(struct smtp *s);
+/* The body and its final dot were written. */
+enum smtp_action smtp_body_sent(struct smtp *s);
+/* Replies still expected (pipelined commands in flight). */
+int smtp_expected(const struct smtp *s);
+
+const char *smtp_state_name(enum smtp_state st);
+
+#endif
