@@ -1,1 +1,51 @@
-int main(void) { return 0; }
+/* postern: a sendmail-compatible mail submission agent. main() sets the
+ * process up, dispatches on the mode, and turns the one error into one
+ * line on stderr and one sysexits code. */
+#include <signal.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "args.h"
+#include "cmd_send.h"
+#include "errors.h"
+
+/* Secrets pass through this process: no core dumps, private files. */
+static void harden(void)
+{
+	struct rlimit none = {0, 0};
+
+	setrlimit(RLIMIT_CORE, &none);
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct err e = {0};
+	int rc = 0;
+
+	harden();
+	if (args_parse(argc, argv, &o, &e) < 0) {
+		fprintf(stderr, "postern: %s\n%s", e.msg, "usage: postern [options] [--] [recipient ...] "
+			"(see postern --help)\n");
+		return err_exit_code(e.kind);
+	}
+	switch (o.mode) {
+	case MODE_VERSION:
+		printf("postern %s\n", POSTERN_VERSION);
+		return 0;
+	case MODE_HELP:
+		fputs(args_usage, stdout);
+		return 0;
+	case MODE_SEND:
+		rc = cmd_send(&o, &e);
+		break;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "postern: %s\n", e.msg);
+		return err_exit_code(e.kind ? e.kind : ERR_SOFTWARE);
+	}
+	return 0;
+}

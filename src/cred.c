@@ -1,0 +1,109 @@
+#include "cred.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "net.h"
+
+/* Reads the child's stdout until EOF or the deadline, keeping at most the
+ * buffer's limit. Returns 0, or -1 on timeout. */
+static int read_output(int fd, struct buf *out, long long deadline)
+{
+	char chunk[512];
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	for (;;) {
+		ssize_t n;
+		int r = poll(&p, 1, net_ms_left(deadline));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out->len < out->limit)   /* beyond the limit: drain and drop */
+			(void)!buf_append(out, chunk, (size_t)n < out->limit - out->len ?
+					  (size_t)n : out->limit - out->len);
+		explicit_bzero(chunk, sizeof chunk);
+	}
+	return 0;
+}
+
+static void keep_first_line(struct buf *out)
+{
+	char *nl = out->data ? memchr(out->data, '\n', out->len) : NULL;
+
+	if (nl) {
+		size_t keep = (size_t)(nl - out->data);
+		explicit_bzero(nl, out->len - keep);
+		out->len = keep;
+	}
+	if (out->len && out->data[out->len - 1] == '\r')
+		out->data[--out->len] = '\0';
+}
+
+static int run_command(const struct account *a, struct buf *out, struct err *e)
+{
+	int pipefd[2], status = 0, timed_out;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return err_set(e, ERR_OS, "password_command: pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return err_set(e, ERR_OS, "password_command: fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, STDIN_FILENO);
+		dup2(pipefd[1], STDOUT_FILENO);
+		execl("/bin/sh", "sh", "-c", a->password_command, (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	timed_out = read_output(pipefd[0], out, net_now_ms() + a->timeout * 1000) < 0;
+	close(pipefd[0]);
+	if (timed_out)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (timed_out)
+		return err_set(e, ERR_TEMP, "password_command: no answer within %ld seconds", a->timeout);
+	if (WIFEXITED(status) && (WEXITSTATUS(status) == 127 || WEXITSTATUS(status) == 126))
+		return err_set(e, ERR_CONFIG, "password_command: cannot run '%s' (exit %d)",
+			       a->password_command, WEXITSTATUS(status));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return err_set(e, ERR_TEMP, "password_command: '%s' failed (%s %d)", a->password_command,
+			       WIFEXITED(status) ? "exit" : "signal",
+			       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	keep_first_line(out);
+	if (out->len == 0)
+		return err_set(e, ERR_CONFIG, "password_command: '%s' printed no password",
+			       a->password_command);
+	return 0;
+}
+
+int cred_password(const struct account *a, struct buf *out, struct err *e)
+{
+	if (!a->user)
+		return 0;
+	if (a->password)
+		return buf_appends(out, a->password) < 0 ?
+		       err_set(e, ERR_CONFIG, "password: longer than %zu bytes", out->limit) : 0;
+	if (a->password_command)
+		return run_command(a, out, e);
+	return err_set(e, ERR_CONFIG, "[%s]: user = %s is set, but neither password nor "
+		       "password_command", a->name, a->user);
+}

@@ -1,0 +1,190 @@
+#include "session.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "body.h"
+#include "conn.h"
+#include "log.h"
+#include "reply.h"
+
+/* Reads one whole reply within one step's deadline. */
+static int read_reply(struct conn *c, struct reply *r, struct err *e)
+{
+	struct buf line;
+	int done = 0;
+
+	buf_init(&line, REPLY_LINE_MAX + 1);
+	reply_reset(r);
+	conn_step(c);
+	while (!done) {
+		if (conn_readline(c, &line, REPLY_LINE_MAX, e) < 0)
+			break;
+		log_transcript(LOG_FROM_SERVER, line.data ? line.data : "", line.len, (size_t)-1);
+		done = reply_feed(r, line.data ? line.data : "", line.len, e);
+		if (done < 0)
+			break;
+	}
+	buf_free(&line);
+	return done > 0 ? 0 : -1;
+}
+
+static int flush_out(struct conn *c, struct smtp *s, struct err *e)
+{
+	int rc = 0;
+
+	if (s->out.len) {
+		conn_step(c);
+		rc = conn_write(c, s->out.data, s->out.len, e);
+	}
+	buf_wipe(&s->out);   /* it may have held an AUTH response */
+	return rc;
+}
+
+/* Streams header block + body, dot-stuffed, then the final dot. Each
+ * chunk written is one step with its own deadline. */
+static int stream_body(struct conn *c, const struct message_source *src, struct err *e)
+{
+	struct body_stuffer st;
+	struct buf out;
+	char chunk[SPOOL_CHUNK];
+	off_t off = src->body_off;
+	int rc = 0;
+
+	body_init(&st);
+	buf_init(&out, 2 * (HEADER_SECTION_MAX + SPOOL_CHUNK) + 8);
+	log_info("sending the message: %lld bytes", (long long)(src->header_block->len +
+		 (size_t)(src->body_end - src->body_off)));
+	if (body_stuff(&st, src->header_block->data, src->header_block->len, &out) < 0)
+		rc = err_set(e, ERR_DATA, "DATA: header section too large");
+	while (rc == 0 && off < src->body_end) {
+		size_t want = (size_t)(src->body_end - off) < sizeof chunk ? (size_t)(src->body_end - off)
+									    : sizeof chunk;
+		ssize_t n = pread(src->fd, chunk, want, off);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			rc = err_set(e, ERR_IO, "DATA: reading the spooled message: %s",
+				     n < 0 ? strerror(errno) : "file shrank");
+			break;
+		}
+		off += n;
+		conn_step(c);
+		if (body_stuff(&st, chunk, (size_t)n, &out) < 0)
+			rc = err_set(e, ERR_SOFTWARE, "DATA: buffer overflow");
+		else if (conn_write(c, out.data, out.len, e) < 0)
+			rc = -1;
+		buf_reset(&out);
+	}
+	if (rc == 0) {
+		conn_step(c);
+		if (body_finish(&st, &out) < 0)
+			rc = err_set(e, ERR_SOFTWARE, "DATA: buffer overflow");
+		else if (conn_write(c, out.data, out.len, e) < 0)
+			rc = -1;
+	}
+	buf_free(&out);
+	return rc;
+}
+
+/* Bytes the server sent before we asked for them: after STARTTLS's 220
+ * they would be read as if they came over TLS (RFC 3207 section 5,
+ * CVE-2011-0411), anywhere else they break the reply order. */
+static int check_nothing_pending(struct conn *c, const char *step, struct err *e)
+{
+	if (conn_pending(c) == 0)
+		return 0;
+	return err_set(e, ERR_PROTOCOL, "%s: the server sent %zu bytes nobody asked for (an injection "
+		       "attempt?); aborting", step, conn_pending(c));
+}
+
+/* Says QUIT where allowed, then closes. Errors here change nothing. */
+static void finish(struct conn *c, struct smtp *s, int read_quit_reply)
+{
+	struct err ignored = {0};
+	struct reply r;
+
+	if (!s->abort_connection && flush_out(c, s, &ignored) == 0 && read_quit_reply) {
+		reply_init(&r);
+		(void)read_reply(c, &r, &ignored);
+		reply_free(&r);
+	}
+	buf_wipe(&s->out);
+	conn_close(c);
+}
+
+static int on_io_error(struct smtp *s, struct err *e)
+{
+	if (s->state == S_DATA_END && s->body_sent)
+		return err_set(e, ERR_TEMP, "DATA: connection lost after the final dot, before the "
+			       "server's reply: the message may or may not have been delivered (%s)", e->msg);
+	return err_prefix(e, "%s", smtp_state_name(s->state));
+}
+
+static int run(struct conn *c, struct smtp *s, const struct tls_policy *tp,
+	       const struct message_source *src, struct reply *r, struct err *e)
+{
+	enum smtp_action act = smtp_start(s);
+
+	for (;;) {
+		if (act != SMTP_FAIL && act != SMTP_CLOSE && flush_out(c, s, e) < 0)
+			return on_io_error(s, e);
+		switch (act) {
+		case SMTP_READ:
+			if (read_reply(c, r, e) < 0)
+				return on_io_error(s, e);
+			if (smtp_expected(s) == 1 && check_nothing_pending(c, smtp_state_name(s->state), e) < 0)
+				return -1;
+			act = smtp_on_reply(s, r);
+			break;
+		case SMTP_STARTTLS:
+			if (check_nothing_pending(c, "STARTTLS", e) < 0)
+				return -1;
+			conn_step(c);
+			if (conn_start_tls(c, tp, e) < 0)
+				return err_prefix(e, "STARTTLS");
+			act = smtp_tls_started(s);
+			break;
+		case SMTP_SEND_BODY:
+			if (stream_body(c, src, e) < 0)
+				return on_io_error(s, e);
+			act = smtp_body_sent(s);
+			break;
+		case SMTP_CLOSE:
+			return 0;
+		case SMTP_FAIL:
+			return -1;
+		default:
+			return err_set(e, ERR_SOFTWARE, "session: unknown action %d", (int)act);
+		}
+	}
+}
+
+int session_send(const struct account *a, const struct smtp_params *p,
+		 const struct smtp_message *m, const struct message_source *src,
+		 char *final_reply, size_t final_len, struct err *e)
+{
+	struct tls_policy tp = {.host = a->host, .ca_file = a->tls_ca_file,
+				.pin = a->has_fingerprint ? a->fingerprint : NULL};
+	struct smtp s;
+	struct conn c;
+	struct reply r;
+	int rc;
+
+	if (conn_open(&c, a->host, a->port, a->timeout, e) < 0)
+		return -1;
+	if (a->tls == TLS_IMPLICIT && conn_start_tls(&c, &tp, e) < 0) {
+		conn_close(&c);
+		return err_prefix(e, "TLS");
+	}
+	smtp_init(&s, p, m, e);
+	reply_init(&r);
+	rc = run(&c, &s, &tp, src, &r, e);
+	if (rc == 0)
+		reply_summary(&r, final_reply, final_len);
+	finish(&c, &s, rc == 0);
+	reply_free(&r);
+	smtp_free(&s);
+	return rc;
+}
