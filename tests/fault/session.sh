@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Fault-server sessions that succeed: they check the scenario engine itself,
+# PIPELINING, implicit TLS, and that the -v transcript never shows secrets.
+. "$(dirname "$0")/../lib/common.sh"
+. "$TOP/tests/lib/fault.sh"
+
+PLAIN_BLOB=$(printf '\0demo\0demo-secret' | base64)   # AGRlbW8AZGVtby1zZWNyZXQ=
+PASS_BLOB=$(printf 'demo-secret' | base64)            # ZGVtby1zZWNyZXQ=
+
+fault_run success
+is "$RC" 0 "full session through STARTTLS and AUTH: exit 0"
+is "$ERR" "" "full session: nothing on stderr"
+is "$FAULT_RC" 0 "full session: the server ran the whole scenario"
+like "$SERVER_LOG" '^AUTH PLAIN ' "full session: AUTH PLAIN sent"
+like "$SERVER_LOG" '^## AUTH PLAIN user=demo$' "full session: credentials accepted by the server"
+like "$SERVER_LOG" '^MAIL FROM:<sender@example\.test>' "full session: MAIL FROM:<sender@example.test>"
+like "$SERVER_LOG" '^RCPT TO:<rcpt@example\.test>' "full session: RCPT TO:<rcpt@example.test>"
+like "$SERVER_LOG" '^Fault test body line one\.$' "full session: the body arrived"
+like "$SERVER_LOG" '^Subject: postern fault test$' "full session: the header arrived"
+like "$SERVER_CMDS" '^QUIT$' "full session: QUIT at the end"
+
+fault_run pipelining
+is "$RC" 0 "PIPELINING offered: MAIL, RCPT and DATA sent together, exit 0"
+is "$FAULT_RC" 0 "PIPELINING: the server got MAIL, RCPT and DATA before answering"
+like "$SERVER_LOG" '^## DATA received' "PIPELINING: the body arrived"
+
+FAULT_TLS=implicit
+fault_run implicit-tls --implicit-tls
+FAULT_TLS=
+is "$RC" 0 "implicit TLS (tls = implicit): exit 0"
+is "$FAULT_RC" 0 "implicit TLS: the server ran the whole scenario"
+like "$SERVER_LOG" '^## TLS started' "implicit TLS: TLS from the first byte"
+
+FAULT_ARGS=(-v)
+fault_run success
+is "$RC" 0 "-v: exit 0"
+like "$ERR" '--> AUTH PLAIN' "-v: the transcript shows the AUTH PLAIN command"
+like "$ERR" '<-- 235' "-v: the transcript shows the server's 235"
+like "$ERR" '--> MAIL FROM:<sender@example\.test>' "-v: the transcript shows MAIL FROM"
+unlike "$ERR" "demo-secret" "-v: the password never appears"
+unlike "$ERR" "$PLAIN_BLOB" "-v: the base64 AUTH PLAIN response never appears"
+unlike "$ERR" "$PASS_BLOB" "-v: the base64 password never appears"
+
+FAULT_INI=("auth = login")
+fault_run success
+is "$RC" 0 "-v with auth = login: exit 0"
+like "$SERVER_LOG" '^## AUTH LOGIN user=demo$' "auth = login: AUTH LOGIN used and accepted"
+like "$ERR" '--> AUTH LOGIN' "-v auth = login: the transcript shows the AUTH LOGIN command"
+unlike "$ERR" "demo-secret" "-v auth = login: the password never appears"
+unlike "$ERR" "$PASS_BLOB" "-v auth = login: the base64 password never appears"
+FAULT_INI=() FAULT_ARGS=()
+
+done_testing
