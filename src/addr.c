@@ -26,9 +26,10 @@ struct lexer {
 	struct err *e;
 };
 
+/* strchr() finds the terminating NUL too, so c must be checked first. */
 static int is_atext(unsigned char c)
 {
-	return isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~", c) || c >= 0x80;
+	return isalnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c)) || c >= 0x80;
 }
 
 /* Skips white space, folds and (nested) comments. */
@@ -102,7 +103,7 @@ static int lex_next(struct lexer *x, struct tok *t)
 		return lex_delimited(x, t, '"', T_QUOTED);
 	if (c == '[')
 		return lex_delimited(x, t, ']', T_DOMLIT);
-	if (strchr("<>,:;@.", c)) {
+	if (c && strchr("<>,:;@.", c)) {
 		t->kind = T_SPECIAL;
 		t->p = x->s++;
 		t->len = 1;
@@ -133,15 +134,20 @@ struct parser {
 	struct err *e;
 };
 
-static char *dup_range(const char *p, size_t n)
+/* An '@' inside a quoted local part ("a@b") is not the domain separator. */
+static int spec_has_domain(const char *spec)
 {
-	char *s = malloc(n + 1);
+	int quoted = 0;
 
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = '\0';
+	for (const char *p = spec; *p; p++) {
+		if (*p == '\\' && quoted && p[1])
+			p++;
+		else if (*p == '"')
+			quoted = !quoted;
+		else if (*p == '@' && !quoted)
+			return 1;
 	}
-	return s;
+	return 0;
 }
 
 int addr_list_add(struct addr_list *l, const char *display, const char *spec)
@@ -156,7 +162,7 @@ int addr_list_add(struct addr_list *l, const char *display, const char *spec)
 	l->v = v;
 	v[l->n].display = display ? strdup(display) : NULL;
 	v[l->n].spec = strdup(spec);
-	v[l->n].has_domain = strchr(spec, '@') != NULL;
+	v[l->n].has_domain = spec_has_domain(spec);
 	if (!v[l->n].spec)
 		return -1;
 	l->n++;
@@ -201,15 +207,68 @@ static int parse_spec(struct parser *ps, int a, int b, struct buf *spec)
 	return 0;
 }
 
+/* A phrase as written, unfolded (RFC 5322 3.2.2: a fold is a CRLF before
+ * white space; removing the CR and LF leaves the white space). */
+static char *dup_unfolded(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+	size_t k = 0;
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != '\r' && p[i] != '\n')
+			s[k++] = p[i];
+	s[k] = '\0';
+	return s;
+}
+
+/* A comment's text used as a display name must still be a phrase when
+ * addr_format writes it back: quote it when it holds specials (3.2.3),
+ * keeping its quoted-pairs and escaping bare '"'. */
+static char *comment_display(const char *p, size_t n)
+{
+	struct buf b;
+	int special = 0;
+
+	for (size_t i = 0; i < n; i++)
+		special |= strchr("()<>[]:;@\\,.\"", p[i]) != NULL;
+	if (!special)
+		return dup_unfolded(p, n);
+	buf_init(&b, 2 * n + 3);
+	if (buf_append(&b, "\"", 1) < 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+		if (p[i] == '\r' || p[i] == '\n')
+			continue;
+		if (p[i] == '\\' && i + 1 < n)
+			rc = buf_append(&b, p + i++, 2);
+		else if (p[i] == '"')
+			rc = buf_append(&b, "\\\"", 2);
+		else
+			rc = buf_append(&b, p + i, 1);
+		if (rc < 0) {
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	if (buf_append(&b, "\"", 1) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
 /* The display name: the phrase's own text, or failing that the text of a
  * comment inside or right after the mailbox ("root (Cron Daemon)"). */
 static char *mailbox_display(struct parser *ps, int a, int b, int end)
 {
 	if (b > a)
-		return dup_range(ps->t[a].p, (size_t)(ps->t[b - 1].p + ps->t[b - 1].len - ps->t[a].p));
+		return dup_unfolded(ps->t[a].p, (size_t)(ps->t[b - 1].p + ps->t[b - 1].len - ps->t[a].p));
 	for (int k = a + 1; k <= end && k < ps->n; k++)
 		if (ps->t[k].comment && ps->t[k].comment_len)
-			return dup_range(ps->t[k].comment, ps->t[k].comment_len);
+			return comment_display(ps->t[k].comment, ps->t[k].comment_len);
 	return NULL;
 }
 
@@ -325,6 +384,9 @@ int addr_parse_list(const char *s, size_t len, struct addr_list *out, struct err
 	struct parser ps = {.out = out, .e = e};
 	int rc = 0;
 
+	/* A NUL would silently cut the strings made from the tokens. */
+	if (memchr(s, '\0', len))
+		return err_set(e, ERR_DATA, "address list contains a NUL byte");
 	ps.t = malloc(TOKS_MAX * sizeof *ps.t);
 	if (!ps.t)
 		return err_set(e, ERR_OS, "out of memory");
@@ -350,8 +412,15 @@ static int check_domain(const char *d, struct err *e)
 {
 	size_t label = 0, total = strlen(d);
 
-	if (*d == '[')
-		return d[total - 1] == ']' ? 0 : err_set(e, ERR_DATA, "malformed domain literal '%s'", d);
+	if (*d == '[') {
+		/* RFC 5321 4.1.3: an IPv4, "IPv6:" or tagged address literal;
+		 * never white space, brackets, '<', '>' or backslashes. */
+		size_t k = 1;
+		while (k + 1 < total && (isalnum((unsigned char)d[k]) || strchr(".:-", d[k])))
+			k++;
+		return total > 2 && k + 1 == total && d[k] == ']' ? 0 :
+		       err_set(e, ERR_DATA, "malformed domain literal '%s'", d);
+	}
 	if (total == 0 || total > 253)
 		return err_set(e, ERR_DATA, "domain '%s' is empty or too long", d);
 	for (const char *p = d; ; p++) {
@@ -375,6 +444,7 @@ int addr_check_spec(const char *spec, struct err *e)
 	struct addr_list l = {0};
 	const char *at;
 	size_t n = strlen(spec);
+	int has_domain;
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)spec[i];
@@ -391,9 +461,10 @@ int addr_check_spec(const char *spec, struct err *e)
 		addr_list_free(&l);
 		return err_set(e, ERR_DATA, "'%s' is not a plain address (local@domain)", spec);
 	}
+	has_domain = l.v[0].has_domain;
 	addr_list_free(&l);
 	at = strrchr(spec, '@');
-	if (!at)
+	if (!has_domain || !at)
 		return err_set(e, ERR_DATA, "address '%s' has no domain", spec);
 	if (at == spec || at - spec > 64)
 		return err_set(e, ERR_DATA, "address '%s': local part is empty or longer than 64 bytes", spec);
