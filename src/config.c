@@ -111,6 +111,25 @@ static int scan_check_secret(const char *path, int line, const char *key, const 
 	return 0;
 }
 
+/* iniparser takes a quoted value up to its closing quote and silently drops
+ * what follows ("a\"b" reads a\): refuse text after the closing quote. */
+static int scan_check_quotes(const char *path, int line, const char *key, const char *value,
+			     struct err *e)
+{
+	const char *close, *rest;
+
+	if (*value != '"' && *value != '\'')
+		return 0;
+	close = strchr(value + 1, *value);
+	if (!close)
+		return err_set(e, ERR_CONFIG, "%s:%d: %s: missing closing %c", path, line, key, *value);
+	rest = close + 1 + strspn(close + 1, " \t");
+	if (*rest && *rest != ';' && *rest != '#')
+		return err_set(e, ERR_CONFIG, "%s:%d: %s: text after the closing quote (a quoted value "
+			       "cannot contain its own quote character)", path, line, key);
+	return 0;
+}
+
 static int scan_key(struct scan *sc, const char *path, int line, char *s, struct err *e)
 {
 	char *eq = strchr(s, '=');
@@ -127,7 +146,8 @@ static int scan_key(struct scan *sc, const char *path, int line, char *s, struct
 		return err_set(e, ERR_CONFIG, "%s:%d: key '%s' outside any [section]", path, line, key);
 	if (!scan_key_known(key, strcmp(section, GLOBAL_SECTION) == 0 ? IN_GLOBAL : IN_ACCOUNT))
 		return err_set(e, ERR_CONFIG, "%s:%d: unknown key '%s' in [%s]", path, line, key, section);
-	if (scan_check_secret(path, line, key, trim(eq + 1), e) < 0)
+	if (scan_check_quotes(path, line, key, trim(eq + 1), e) < 0 ||
+	    scan_check_secret(path, line, key, trim(eq + 1), e) < 0)
 		return -1;
 	for (int i = 0; i < sc->n; i++)
 		if (strcmp(sc->entries[i].section, section) == 0 && strcmp(sc->entries[i].key, key) == 0)
@@ -148,7 +168,13 @@ static int scan_key(struct scan *sc, const char *path, int line, char *s, struct
 static int scan_line(struct scan *sc, const char *path, int line, char *raw, struct err *e)
 {
 	char *s = trim(raw);
+	size_t n = strlen(s);
 
+	/* iniparser joins a line ending in '\' to the next one, comments
+	 * included, so that line's key would vanish without a word. */
+	if (n && s[n - 1] == '\\')
+		return err_set(e, ERR_CONFIG, "%s:%d: line ends with '\\', which joins it to the next "
+			       "line: put the value in double quotes", path, line);
 	if (*s == '\0' || *s == ';' || *s == '#')
 		return 0;
 	if (*s == '[')
