@@ -58,7 +58,9 @@ int b64_decode(struct buf *out, const char *s, size_t n)
 				return -1;
 		}
 	}
-	if (pad > 2 || (n % 4 && pad))
+	/* Six bits left over means one character alone in its quantum: it
+	 * cannot encode a byte, so the input is truncated or corrupt. */
+	if (pad > 2 || (n % 4 && pad) || bits == 6)
 		return -1;
 	return 0;
 }
