@@ -85,7 +85,7 @@ static void log_outcome(const struct send_job *j, const struct account *a, int o
 static int deliver(struct send_job *j, const struct options *o, const struct account *a,
 		   struct err *e)
 {
-	struct smtp_params p = {.ehlo_name = j->ehlo_name, .tls_active = 0, .auth = a->auth,
+	struct smtp_params p = {.ehlo_name = j->ehlo_name, .tls_active = a->tls == TLS_IMPLICIT, .auth = a->auth,
 				.refused = a->refused};
 	struct smtp_message m = {.sender = j->env.sender, .rcpts = &j->env.rcpts,
 				 .has_8bit = j->spool.has_8bit};

@@ -116,9 +116,12 @@ static void finish(struct conn *c, struct smtp *s, int read_quit_reply)
 
 static int on_io_error(struct smtp *s, struct err *e)
 {
-	if (s->state == S_DATA_END && s->body_sent)
+	if (s->state == S_DATA_END && s->body_sent) {
+		char cause[ERR_MSG_MAX];
+		memcpy(cause, e->msg, sizeof cause);
 		return err_set(e, ERR_TEMP, "DATA: connection lost after the final dot, before the "
-			       "server's reply: the message may or may not have been delivered (%s)", e->msg);
+			       "server's reply: the message may or may not have been delivered (%s)", cause);
+	}
 	return err_prefix(e, "%s", smtp_state_name(s->state));
 }
 

@@ -94,6 +94,8 @@ static enum smtp_action fail_reply(struct smtp *s, const struct reply *r, enum e
 	char sum[400];
 	enum err_kind kind = reply_class(r) == 4 ? ERR_TEMP : reply_class(r) == 5 ? perm : ERR_PROTOCOL;
 
+	if (kind == ERR_TEMP)
+		what = "temporary failure, try again later";
 	err_set(s->e, kind, "%s: %s: %s", step, what, reply_summary(r, sum, sizeof sum));
 	return fail(s);
 }
