@@ -72,7 +72,7 @@ deps:
 	else echo "deps: all installed"; fi
 
 test: all unit
-	BUILD=$(abspath $(BUILD)) tests/run
+	BUILD=$(abspath $(BUILD)) tests/run $(T)
 
 check: deps
 	$(MAKE) test
@@ -80,7 +80,7 @@ check: deps
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		POSTERN_BIN=build-asan/postern build-asan/postern unit
-	BUILD=$(abspath build-asan) POSTERN=$(abspath build-asan/postern) tests/run
+	BUILD=$(abspath build-asan) POSTERN=$(abspath build-asan/postern) tests/run $(T)
 
 build-asan/postern: $(BUILD)/src/main.o $(BUILD)/libpostern.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)

@@ -9,6 +9,9 @@
 : "${POSTERN:=$TOP/postern}"
 : "${TEST_TMP:=$(mktemp -d)}"
 _tap_n=0
+# `printf ... | run_postern ...` must set RC and ERR in this shell, not in a
+# pipeline subshell.
+shopt -s lastpipe
 
 ok() {   # ok CONDITION_EXIT_STATUS DESCRIPTION  (use: ok $? "desc" or `cmd; ok $? desc`)
 	_tap_n=$((_tap_n + 1))

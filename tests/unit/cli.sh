@@ -1,0 +1,107 @@
+# The command line, the configuration and the message: errors that must be
+# reported before any connection, each as one line with its sysexits code.
+# The account points at a port nobody listens on, so reaching the network
+# would show up as exit 75 instead of the expected code.
+. "$TOP/tests/lib/common.sh"
+export HOME=$TEST_TMP/home XDG_CONFIG_HOME=$TEST_TMP/home/.config
+mkdir -p "$HOME"
+unset POSTERN_CONFIG
+CFG=$TEST_TMP/p.ini
+cat >"$CFG" <<EOI
+[postern]
+account = a
+
+[a]
+host = 127.0.0.1
+port = 9
+from = me@example.test
+timeout = 2
+EOI
+chmod 600 "$CFG"
+msg='Subject: x
+
+body
+'
+one_line() { [ "$(printf '%s\n' "$ERR" | wc -l)" -eq 1 ] && printf '%s' "$ERR" | grep -q '^postern: '; }
+
+run_postern --version </dev/null
+is "$RC" 0 "--version exits 0"
+like "$OUT" "^postern [0-9]" "--version prints the version"
+run_postern --help </dev/null
+like "$OUT" "usage: postern" "--help prints usage"
+
+printf '%s' "$msg" | run_postern -C "$CFG" -Q a@example.test
+is "$RC" 64 "unknown flag: exit 64"
+like "$ERR" "unknown option -Q" "unknown flag: named"
+printf '%s' "$msg" | run_postern -C "$CFG" -f
+is "$RC" 64 "-f without a value: exit 64"
+printf '%s' "$msg" | run_postern -C "$CFG" -B 9BIT a@example.test
+is "$RC" 64 "-B with a bad body type: exit 64"
+
+printf '%s' "$msg" | run_postern -C "$CFG" "$(printf 'a@example.test\r\nRSET')"
+is "$RC" 64 "recipient with CR LF: refused before connecting (64)"
+printf '%s' "$msg" | run_postern -C "$CFG" 'a@example.test>'
+ok $([ "$RC" = 64 ] || [ "$RC" = 65 ]; echo $?) "recipient with an unbalanced '>': refused before connecting"
+printf '%s' "$msg" | run_postern -C "$CFG" '<a@example.test'
+ok $([ "$RC" = 64 ] || [ "$RC" = 65 ]; echo $?) "recipient with an unbalanced '<': refused before connecting"
+printf '%s' "$msg" | run_postern -C "$CFG" -f 'x@example.test> SIZE=1' a@example.test
+is "$RC" 64 "sender with junk after '>': exit 64"
+printf '%s' "$msg" | run_postern -C "$CFG"
+is "$RC" 64 "no recipients: exit 64"
+like "$ERR" "no recipients" "no recipients: said so"
+one_line; ok $? "no recipients: one line"
+
+printf 'Subject: x\n\nline one\nline\0two\n' | run_postern -C "$CFG" a@example.test
+is "$RC" 65 "NUL byte in the message: exit 65"
+like "$ERR" "line 4 contains a NUL byte" "NUL byte: the line is named"
+printf 'To: <broken@example.test\nSubject: x\n\nbody\n' | run_postern -C "$CFG" -t
+is "$RC" 65 "malformed To header with -t: exit 65"
+like "$ERR" "header To" "malformed To header: the header is named"
+one_line; ok $? "malformed To header: one line"
+
+printf '%s' "$msg" | run_postern -C "$CFG" root
+is "$RC" 67 "bare local recipient without aliases: exit 67"
+like "$ERR" "'root' has no domain" "bare local recipient: explained"
+
+# --- configuration errors: exit 78, naming file and line
+bad() { # bad DESCRIPTION EXPECTED_REGEX: the config in $TEST_TMP/bad.ini must fail with 78
+	printf '%s' "$msg" | run_postern -C "$TEST_TMP/bad.ini" a@example.test
+	is "$RC" 78 "$1: exit 78"
+	like "$ERR" "$2" "$1: message names the problem"
+}
+printf '[a]\nhost = h\nprot = 587\n' >"$TEST_TMP/bad.ini"; chmod 600 "$TEST_TMP/bad.ini"
+bad "unknown key" "bad.ini:3: unknown key 'prot'"
+printf '[a]\nhost = h\nport = 587x\n' >"$TEST_TMP/bad.ini"
+bad "bad port" "bad.ini:3: .*port.*587x"
+printf '[a]\nhost = h\ntls = none\n' >"$TEST_TMP/bad.ini"
+bad "tls = none (no plaintext mode)" "bad.ini:3: .*tls"
+printf '[a]\nhost = h\nuser = u\npassword = p\n' >"$TEST_TMP/bad.ini"; chmod 644 "$TEST_TMP/bad.ini"
+bad "password in a world-readable file" "readable by group or others"
+chmod 600 "$TEST_TMP/bad.ini"
+printf '[a]\nhost = h\nport = 1\nport = 2\n' >"$TEST_TMP/bad.ini"
+bad "repeated key" "bad.ini:4: key 'port' repeated"
+printf '[a]\nport = 2\n' >"$TEST_TMP/bad.ini"
+bad "account without host" "host: missing"
+printf '%s' "$msg" | run_postern -C "$TEST_TMP/none.ini" a@example.test
+is "$RC" 78 "missing config file: exit 78"
+printf '%s' "$msg" | run_postern a@example.test
+is "$RC" 78 "no config file anywhere: exit 78"
+like "$ERR" "no configuration file" "no config file anywhere: says where it looked"
+printf '%s' "$msg" | run_postern -C "$CFG" -a nosuch a@example.test
+is "$RC" 78 "-a with an unknown account: exit 78"
+
+# --- lookup order: $POSTERN_CONFIG, then XDG
+mkdir -p "$XDG_CONFIG_HOME/postern"
+printf '[x]\nhost = h\nbogus = 1\n' >"$XDG_CONFIG_HOME/postern/config.ini"
+printf '%s' "$msg" | run_postern a@example.test
+like "$ERR" "config.ini:3: unknown key 'bogus'" "XDG config file is found"
+printf '%s' "$msg" | POSTERN_CONFIG=$TEST_TMP/bad.ini run_postern a@example.test
+like "$ERR" "bad.ini" "\$POSTERN_CONFIG wins over the XDG file"
+
+# --- a well-formed message reaches the network step (port 9: refused -> 75)
+printf '%s' "$msg" | run_postern -C "$CFG" a@example.test
+is "$RC" 75 "connection refused: exit 75 (temporary)"
+like "$ERR" "connect 127.0.0.1 port 9" "connection refused: names host and port"
+one_line; ok $? "connection refused: one line"
+
+done_testing
