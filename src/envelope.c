@@ -137,18 +137,20 @@ static int recipients_from_headers(struct envelope *env, const char *aliases,
 	return 0;
 }
 
-/* A sender-like bare name becomes its alias, or else the account's own
- * address: cron's "From: root" is mail from this user. */
+/* A sender-like bare name ("-f root", cron's "From: root") is mail from
+ * this user: it becomes the account's own address, which is the one the
+ * provider lets this login send as. Only an account without `from` falls
+ * back to the aliases. */
 static char *qualify_sender_name(const char *aliases, const char *name, const struct account *a)
 {
 	struct addr_list l = {0};
 	struct err e;
 	char *out = NULL;
 
+	if (a->from)
+		return strdup(a->from);
 	if (aliases && alias_expand(aliases, name, &l, &e) > 0 && l.n > 0)
 		out = strdup(l.v[0].spec);
-	else if (a->from)
-		out = strdup(a->from);
 	addr_list_free(&l);
 	return out;
 }

@@ -1,0 +1,64 @@
+# End to end: what sendmail's usual callers send, delivered by a real Postfix.
+# The flags are the ones cron, bsd-mailx and logwatch really pass
+# (shared NOTES: "Real callers' flags").
+. "$TOP/tests/lib/common.sh"
+. "$TOP/tests/lib/e2e.sh"
+e2e_setup
+u=$$
+CFG=$TEST_TMP/postern.ini
+printf 'root: cron-root-%s@example.test\nadmin: root\n# a comment\nteam: t1-%s@example.test,\n  t2-%s@example.test\n' "$u" "$u" "$u" >"$TEST_TMP/aliases"
+e2e_config "$CFG"
+sed -i "1a aliases = $TEST_TMP/aliases" "$CFG"
+
+# cron: -FCronDaemon -i -B8BITMIME -oem, MAILTO split on blanks leaves "root,"
+printf 'From: root (Cron Daemon)\nTo: root\nSubject: Cron <root@host> run-parts\nContent-Type: text/plain; charset=UTF-8\n\nj\xc3\xa4 output\n.\nmore after a lone dot\n' |
+	run_postern -FCronDaemon -i -B8BITMIME -oem -C "$CFG" 'root,'
+is "$RC" 0 "cron style: exit 0"
+f=$(delivered "cron-root-$u@example.test")
+ok $([ -n "$f" ]; echo $?) "cron style: 'root,' reaches the address its alias names"
+like "$(header_of "$f")" "From: Cron Daemon <demo@example.test>" "cron style: From: root (Cron Daemon) qualified with the account's address"
+like "$(header_of "$f")" "To: <?cron-root-$u@example.test>?" "cron style: To: root qualified through the aliases"
+like "$(body_of "$f")" "more after a lone dot" "-i: a lone dot does not end the message"
+like "$(body_of "$f")" "jä output" "8-bit body arrives intact"
+
+# alias chains and continuation lines
+printf 'Subject: team\n\nhi\n' | run_postern -C "$CFG" team admin
+is "$RC" 0 "aliases: a list on continuation lines and a chain: exit 0"
+ok $([ -n "$(delivered "t1-$u@example.test")" ] && [ -n "$(delivered "t2-$u@example.test")" ]; echo $?) \
+	"aliases: continuation line members both delivered"
+
+# sendmail's default: a lone dot ends the input (logwatch passes only -t)
+to=dot-$u@example.test
+printf 'To: %s\nSubject: dot\n\nbefore\n.\nafter the dot\n' "$to" | run_postern -C "$CFG" -t
+is "$RC" 0 "no -i: exit 0"
+f=$(delivered "$to")
+like "$(body_of "$f")" "before" "no -i: text before the lone dot sent"
+unlike "$(body_of "$f")" "after the dot" "no -i: a lone dot ends the message"
+
+# bsd-mailx: -i -t, writes Bcc, no From, no Date
+a=mailx-to-$u@example.test b=mailx-bcc-$u@example.test
+printf 'To: %s\nBcc: %s\nSubject: mailx\n\nbody\n' "$a" "$b" | run_postern -C "$CFG" -i -t
+is "$RC" 0 "mailx style: exit 0"
+fa=$(delivered "$a"); fb=$(delivered "$b")
+ok $([ -n "$fa" ] && [ -n "$fb" ]; echo $?) "mailx style: To and Bcc both delivered"
+unlike "$(header_of "$fb")" "^Bcc:" "mailx style: Bcc removed"
+like "$(header_of "$fa")" "From: demo@example.test" "mailx style: From added from the account"
+
+# -f picks the envelope sender; -F names a generated From
+to=minusf-$u@example.test
+printf 'Subject: f\n\nbody\n' | run_postern -C "$CFG" -f other@example.test -F 'Doe, John' "$to"
+is "$RC" 0 "-f and -F: exit 0"
+f=$(delivered "$to")
+like "$(header_of "$f")" "Return-Path: <other@example.test>" "-f sets the envelope sender"
+like "$(header_of "$f")" 'From: "Doe, John" <other@example.test>' "-F becomes a quoted display name"
+
+# git send-email style: -i -f from rcpts, message with its own headers
+to=git-$u@example.test
+printf 'From: Dev <demo@example.test>\nTo: %s\nSubject: [PATCH] fix\nMessage-ID: <patch-%s@example.test>\nDate: Mon, 23 Nov 2026 10:00:00 +0000\n\n---\n file | 1 +\n' "$to" "$u" |
+	run_postern -C "$CFG" -i -f demo@example.test "$to"
+is "$RC" 0 "git send-email style: exit 0"
+f=$(delivered "$to")
+is "$(grep -c '^Message-ID:' "$f")" 1 "existing Message-ID kept, none added"
+like "$(header_of "$f")" "Message-ID: <patch-$u@example.test>" "existing Message-ID unchanged"
+
+done_testing
