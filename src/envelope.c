@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "alias.h"
+#include "idn.h"
 #include "log.h"
 
 /* Recipient header fields read by -t; Resent- ones replace them when the
@@ -81,6 +82,19 @@ static int has_rcpt(const struct addr_list *l, const char *spec)
 	return 0;
 }
 
+/* The form an address takes in the envelope: its domain in ASCII (IDNA),
+ * and checked, so nothing can smuggle a command. Owned, or NULL. */
+static char *envelope_spec(const char *spec, struct err *e)
+{
+	char *ascii = idn_spec_to_ascii(spec, e);
+
+	if (ascii && addr_check_spec(ascii, e) < 0) {
+		free(ascii);
+		return NULL;
+	}
+	return ascii;
+}
+
 /* Adds the addresses in `text` (an address list) to env->rcpts: bare
  * names through the aliases, duplicates dropped, every one checked. */
 static int add_recipients(struct envelope *env, const char *aliases, const char *text,
@@ -101,13 +115,14 @@ static int add_recipients(struct envelope *env, const char *aliases, const char 
 			rc = qualify_recipient(aliases, l.v[i].spec, &expanded, e);
 	}
 	for (int i = 0; i < expanded.n && rc == 0; i++) {
-		if (addr_check_spec(expanded.v[i].spec, e) < 0) {
+		char *spec = envelope_spec(expanded.v[i].spec, e);
+		if (!spec) {
 			e->kind = bad_kind;
 			rc = err_prefix(e, "%s", where);
-		} else if (!has_rcpt(&env->rcpts, expanded.v[i].spec) &&
-			   addr_list_add(&env->rcpts, NULL, expanded.v[i].spec) < 0) {
+		} else if (!has_rcpt(&env->rcpts, spec) && addr_list_add(&env->rcpts, NULL, spec) < 0) {
 			rc = err_set(e, ERR_DATA, "%s: more than %d recipients", where, ADDRS_MAX);
 		}
+		free(spec);
 	}
 	addr_list_free(&l);
 	addr_list_free(&expanded);
@@ -337,9 +352,14 @@ static int pick_sender(struct envelope *env, const struct options *o, const stru
 	if (!env->sender)
 		return err_set(e, ERR_CONFIG, "no sender address: set from = ADDRESS in [%s], or use -f",
 			       a->name);
-	if (*env->sender && addr_check_spec(env->sender, e) < 0) {
-		e->kind = bad;
-		return err_prefix(e, "%s", origin);
+	if (*env->sender) {
+		char *spec = envelope_spec(env->sender, e);
+		if (!spec) {
+			e->kind = bad;
+			return err_prefix(e, "%s", origin);
+		}
+		free(env->sender);
+		env->sender = spec;
 	}
 	return 0;
 }

@@ -96,8 +96,8 @@ int net_connect(const char *host, long port, long timeout_s, struct err *e)
 		log_info("connecting to %s (%s)", host, where);
 		fd = connect_one(ai, timeout_s);
 		if (fd < 0) {
-			snprintf(why, sizeof why, "%s: %s", where,
-				 errno == ETIMEDOUT ? "timed out" : strerror(errno));
+			snprintf(why, sizeof why, "%s (%s)",
+				 errno == ETIMEDOUT ? "timed out" : strerror(errno), where);
 			log_info("%s", why);
 		}
 	}

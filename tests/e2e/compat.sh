@@ -61,4 +61,11 @@ f=$(delivered "$to")
 is "$(grep -c '^Message-ID:' "$f")" 1 "existing Message-ID kept, none added"
 like "$(header_of "$f")" "Message-ID: <patch-$u@example.test>" "existing Message-ID unchanged"
 
+# an international domain goes out in its ASCII form (IDNA2008)
+printf 'Subject: idn\n\nbody\n' | run_postern -C "$CFG" "idn-$u@bücher.example"
+is "$RC" 0 "IDN recipient: exit 0"
+ok $([ -n "$(delivered "idn-$u@xn--bcher-kva.example")" ]; echo $?) "IDN recipient: delivered to the A-label domain"
+printf 'Subject: idn\n\nbody\n' | run_postern -C "$CFG" "üser-$u@example.test"
+is "$RC" 64 "non-ASCII local part: refused (needs SMTPUTF8)"
+
 done_testing
