@@ -460,6 +460,16 @@ static int load_sections(struct loader *l, struct config *c, const struct stat *
 	return 0;
 }
 
+/* iniparser frees without wiping: clear its copies of passwords first. */
+static void wipe_passwords(struct loader *l)
+{
+	for (int i = 0; i < l->scan->nsections; i++) {
+		const char *v = get(l, l->scan->sections[i], "password");
+		if (v)
+			explicit_bzero((char *)v, strlen(v));
+	}
+}
+
 /* iniparser reports syntax errors on stderr by itself; our pre-scan has
  * already found them, so keep it quiet. */
 static int quiet(const char *fmt, ...)
@@ -489,6 +499,7 @@ int config_load(struct config *c, const char *path, struct err *e)
 		goto out;
 	}
 	rc = load_sections(&l, c, &st);
+	wipe_passwords(&l);
 	iniparser_freedict(l.dict);
 out:
 	buf_free(&text);

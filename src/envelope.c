@@ -201,6 +201,27 @@ static int qualify_one(struct buf *out, const struct addr *in, int is_sender, co
 	return rc;
 }
 
+/* Appends one formatted address to a header value, folding before it when
+ * the line would pass 78 columns (RFC 5322 section 2.1.1). */
+static int append_folded(struct buf *v, const struct buf *one, int first, size_t *col)
+{
+	const char *sep = first ? "" : ",";
+
+	if (buf_appends(v, sep) < 0)
+		return -1;
+	if (!first && *col + 2 + one->len > 78) {
+		if (buf_appends(v, "\r\n ") < 0)
+			return -1;
+		*col = 1;
+	} else if (!first) {
+		if (buf_appends(v, " ") < 0)
+			return -1;
+		*col += 2;
+	}
+	*col += one->len;
+	return buf_append(v, one->data ? one->data : "", one->len);
+}
+
 static int qualify_field(struct headers *h, int i, const char *name, const char *aliases,
 			 const struct account *a, struct err *e)
 {
@@ -208,6 +229,7 @@ static int qualify_field(struct headers *h, int i, const char *name, const char 
 	struct buf v;
 	char *value = header_value(h, i);
 	int bare = 0, rc = 0, is_sender = strcasecmp(name, "From") == 0 || strcasecmp(name, "Sender") == 0;
+	size_t col;
 
 	if (!value)
 		return err_set(e, ERR_OS, "out of memory");
@@ -219,8 +241,14 @@ static int qualify_field(struct headers *h, int i, const char *name, const char 
 	for (int k = 0; k < l.n; k++)
 		bare |= !l.v[k].has_domain && *l.v[k].spec;
 	buf_init(&v, HEADER_SECTION_MAX);
-	for (int k = 0; bare && k < l.n && rc == 0; k++)
-		rc = (k ? buf_appends(&v, ", ") : 0) < 0 ? -1 : qualify_one(&v, &l.v[k], is_sender, aliases, a);
+	col = strlen(name) + 2;
+	for (int k = 0; bare && k < l.n && rc == 0; k++) {
+		struct buf one;
+		buf_init(&one, HEADER_SECTION_MAX);
+		rc = qualify_one(&one, &l.v[k], is_sender, aliases, a) < 0 ? -1 :
+		     append_folded(&v, &one, k == 0, &col);
+		buf_free(&one);
+	}
 	if (bare && (rc < 0 || header_replace(h, i, v.data ? v.data : "") < 0))
 		rc = err_set(e, ERR_DATA, "header %s: too long after qualifying addresses", name);
 	buf_free(&v);

@@ -106,6 +106,10 @@ static void finish(struct conn *c, struct smtp *s, int read_quit_reply)
 	struct reply r;
 
 	if (!s->abort_connection && flush_out(c, s, &ignored) == 0 && read_quit_reply) {
+		/* The message is delivered: a server slow to say goodbye costs
+		 * a few seconds at most. */
+		if (c->timeout_s > 5)
+			c->timeout_s = 5;
 		reply_init(&r);
 		(void)read_reply(c, &r, &ignored);
 		reply_free(&r);

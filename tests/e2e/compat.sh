@@ -61,6 +61,17 @@ f=$(delivered "$to")
 is "$(grep -c '^Message-ID:' "$f")" 1 "existing Message-ID kept, none added"
 like "$(header_of "$f")" "Message-ID: <patch-$u@example.test>" "existing Message-ID unchanged"
 
+# a long To with a bare name is rewritten folded, never as one overlong line
+to=fold-$u@example.test
+list=$(for i in 1 2 3 4 5 6 7 8; do printf 'Person Number %s <person-%s-%s@example.test>, ' $i $i $u; done)
+printf 'To: %sroot\nSubject: fold\n\nbody\n' "$list" | run_postern -C "$CFG" "$to"
+is "$RC" 0 "long To with a bare name: exit 0"
+f=$(delivered "$to")
+to_field() { awk '/^To:/ {on=1; print; next} on && /^[ \t]/ {print; next} {on=0}' "$1"; }
+is "$(to_field "$f" | awk 'length > 78' | grep -c .)" 0 "rewritten To is folded at 78 columns"
+ok $([ "$(to_field "$f" | wc -l)" -gt 1 ]; echo $?) "rewritten To spans several lines"
+like "$(header_of "$f" | tr -d '\n')" "person-8-$u@example.test>, +<?cron-root-$u@example.test" "rewritten To keeps every address"
+
 # an international domain goes out in its ASCII form (IDNA2008)
 printf 'Subject: idn\n\nbody\n' | run_postern -C "$CFG" "idn-$u@bücher.example"
 is "$RC" 0 "IDN recipient: exit 0"
