@@ -82,6 +82,7 @@ static int expand(const char *path, const char *text, const char *name, int dept
 		return 0;
 	if (addr_parse_list(value, strlen(value), &l, e) < 0) {
 		free(value);
+		e->kind = ERR_CONFIG;
 		return err_prefix(e, "aliases %s: entry '%s'", path, name);
 	}
 	free(value);

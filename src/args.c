@@ -16,9 +16,9 @@ const char args_usage[] =
 	"  -a ACCOUNT    account to use (also --account)\n"
 	"  -v            show the SMTP conversation on stderr (secrets redacted)\n"
 	"  -B TYPE       body type: 7BIT or 8BITMIME\n"
-	"  -N DSN, -R RET, -V ENVID   delivery status notification requests\n"
 	"  --version, --help\n"
-	"Accepted for compatibility: -bm -odi -odb -oem -oep -om -o* -h N -L TAG -G -U -X FILE\n"
+	"Accepted for compatibility and ignored for now: -bm -n -G -U -odi -odb -odq -oem -oep\n"
+	"  -oeq -oew -om -o* -h N -L TAG -X FILE -N DSN -R RET -V ENVID\n"
 	"See postern(1) and postern.ini(5).\n";
 
 /* Flags that take a value, as in sendmail: "-fADDR" or "-f ADDR". */
@@ -47,8 +47,8 @@ static int args_dash_o(struct options *o, const char *v, struct err *e)
 			return 0;
 	if (*v == '\0')
 		return err_set(e, ERR_USAGE, "option -o needs a value");
-	if (o->verbose)
-		log_warn("option -o%s ignored", v);
+	if (!o->ignored)
+		o->ignored = v;   /* mentioned under -v once parsing is done */
 	return 0;
 }
 
@@ -160,6 +160,8 @@ int args_parse(int argc, char **argv, struct options *o, struct err *e)
 			return -1;
 		i += used;
 	}
+	if (o->ignored && o->verbose)
+		log_warn("option -o%s ignored", o->ignored);
 	o->recipients = argv + i;
 	o->nrecipients = argc - i;
 	for (int k = 0; k < o->nrecipients; k++)

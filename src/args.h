@@ -24,6 +24,7 @@ struct options {
 	const char *dsn_ret;      /* -R FULL | HDRS */
 	const char *envid;        /* -V */
 	long hop_count;           /* -h, -1 if not given */
+	const char *ignored;      /* the first unknown -o option, for -v */
 	char **recipients;        /* the operands, in argv */
 	int nrecipients;
 };

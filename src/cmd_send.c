@@ -126,6 +126,8 @@ int cmd_send(const struct options *o, struct err *e)
 	rc = prepare(&j, o, &a, e);
 	if (rc == 0)
 		rc = deliver(&j, o, a, e);
+	else if (j.cfg.path)   /* the log is configured: say why nothing was sent */
+		log_message(0, "not sent: %s", e->msg);
 	buf_free(&j.password);
 	buf_free(&j.header_block);
 	envelope_free(&j.env);

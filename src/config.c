@@ -103,11 +103,12 @@ static int scan_section(struct scan *sc, const char *path, int line, char *s, st
 static int scan_check_secret(const char *path, int line, const char *key, const char *value,
 			     struct err *e)
 {
-	if (strcmp(key, "password") != 0 || *value == '"' || *value == '\'')
+	if ((strcmp(key, "password") && strcmp(key, "password_command")) || *value == '"' ||
+	    *value == '\'')
 		return 0;
 	if (strpbrk(value, "#;"))
-		return err_set(e, ERR_CONFIG, "%s:%d: password: contains '#' or ';', which start a "
-			       "comment here; put the value in double quotes", path, line);
+		return err_set(e, ERR_CONFIG, "%s:%d: %s: contains '#' or ';', which start a "
+			       "comment here; put the value in double quotes", path, line, key);
 	return 0;
 }
 
@@ -276,6 +277,8 @@ static int dup_str(struct loader *l, const char *section, const char *key, char 
 	*out = NULL;
 	if (!v)
 		return 0;
+	if (!*v)
+		return bad_value(l, section, key, "empty: give a value or remove the line");
 	for (const char *p = v; *p; p++)
 		if ((unsigned char)*p < 0x20 && *p != '\t')
 			return bad_value(l, section, key, "contains a control character");

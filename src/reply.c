@@ -60,8 +60,9 @@ int reply_feed(struct reply *r, const char *line, size_t len, struct err *e)
 {
 	int code;
 
-	if (!valid_code(line, len))
-		return err_set(e, ERR_PROTOCOL, "reply: malformed line from the server: '%.60s'", line);
+	if (!valid_code(line, len))   /* quotes only the bytes given; err_set blanks controls */
+		return err_set(e, ERR_PROTOCOL, "reply: malformed line from the server: '%.*s'",
+			       (int)(len < 60 ? len : 60), line);
 	code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 	if (r->nlines > 0 && code != r->code)
 		return err_set(e, ERR_PROTOCOL, "reply: code changed from %d to %d within one reply",
@@ -70,13 +71,13 @@ int reply_feed(struct reply *r, const char *line, size_t len, struct err *e)
 		return err_set(e, ERR_PROTOCOL, "reply: more than %d lines in one reply (endless reply?)",
 			       REPLY_LINES_MAX);
 	r->code = code;
-	if (len > 4) {
-		if (r->nlines == 1)
-			pick_enhanced(r, line + 4, len - 4);
-		if ((r->text.len && buf_append(&r->text, "\n", 1) < 0) ||
-		    buf_append(&r->text, line + 4, len - 4) < 0)
-			return err_set(e, ERR_PROTOCOL, "reply: longer than %zu bytes", r->text.limit);
-	}
+	if (len > 4 && r->nlines == 1)
+		pick_enhanced(r, line + 4, len - 4);
+	/* Every line after the first adds a '\n', even after a line with no
+	 * text, so caps_parse sees the lines as the server sent them. */
+	if ((r->nlines > 1 && buf_append(&r->text, "\n", 1) < 0) ||
+	    (len > 4 && buf_append(&r->text, line + 4, len - 4) < 0))
+		return err_set(e, ERR_PROTOCOL, "reply: longer than %zu bytes", r->text.limit);
 	return len == 3 || line[3] == ' ';
 }
 
@@ -84,7 +85,8 @@ const char *reply_summary(const struct reply *r, char *out, size_t outsz)
 {
 	size_t n;
 
-	snprintf(out, outsz, "%d %.300s", r->code, r->text.data ? r->text.data : "");
+	snprintf(out, outsz, "%d%s%.300s", r->code, r->text.len ? " " : "",
+		 r->text.data ? r->text.data : "");
 	for (n = 0; out[n]; n++)
 		if (out[n] == '\n' || (unsigned char)out[n] < 0x20)
 			out[n] = ' ';

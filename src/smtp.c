@@ -343,7 +343,7 @@ static enum smtp_action send_data(struct smtp *s)
 
 static enum smtp_action on_rcpt(struct smtp *s, const struct reply *r, int i)
 {
-	if (r->code == 250 || r->code == 251)
+	if (reply_class(r) == 2)     /* 250, 251, and anything else positive */
 		s->accepted++;
 	else if (reply_class(r) == 4)
 		s->deferred++, note_refusal(s, i, r);
