@@ -89,6 +89,9 @@ demo: deps
 	$(MAKE) all
 	bash tests/demo.sh
 
+bench: all
+	bash tests/bench.sh
+
 lint:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|sscanf|strtok)\s*\(' src/*.c src/*.h \
 		|| (echo "lint: banned function above"; exit 1)

@@ -17,31 +17,46 @@ static int end_line(struct body_stuffer *b, struct buf *out)
 	return put(out, "\r\n", 2);
 }
 
+/* Length of the run of bytes before the next CR or LF. */
+static size_t run_length(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && p[i] != '\r' && p[i] != '\n')
+		i++;
+	return i;
+}
+
 int body_stuff(struct body_stuffer *b, const char *in, size_t n, struct buf *out)
 {
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+
+	while (i < n) {
 		char c = in[i];
+		size_t run;
 		if (b->pending_cr) {
 			b->pending_cr = 0;
 			if (end_line(b, out) < 0)
 				return -1;
-			if (c == '\n')
+			if (c == '\n') {
+				i++;
 				continue;
+			}
 		}
-		if (c == '\r') {
-			b->pending_cr = 1;
-			continue;
-		}
-		if (c == '\n') {
-			if (end_line(b, out) < 0)
+		if (c == '\r' || c == '\n') {
+			b->pending_cr = c == '\r';
+			if (c == '\n' && end_line(b, out) < 0)
 				return -1;
+			i++;
 			continue;
 		}
 		if (b->at_line_start && c == '.' && put(out, ".", 1) < 0)
 			return -1;
 		b->at_line_start = 0;
-		if (put(out, &c, 1) < 0)
+		run = run_length(in + i, n - i);   /* copy whole runs, not bytes */
+		if (put(out, in + i, run) < 0)
 			return -1;
+		i += run;
 	}
 	return 0;
 }

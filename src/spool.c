@@ -105,11 +105,41 @@ static int norm_byte(struct norm *n, unsigned char c)
 	return norm_char(n, c);
 }
 
+/* Copies a run of ordinary bytes (no CR, LF or NUL) in the middle of a
+ * line at once; returns how many were taken (0: take the slow path). */
+static size_t norm_run(struct norm *n, const char *p, size_t len)
+{
+	size_t i = 0;
+	unsigned char high = 0;
+
+	if (n->pending_cr || n->pending_dot || n->line_len == 0)
+		return 0;
+	while (i < len && p[i] != '\r' && p[i] != '\n' && p[i] != '\0' &&
+	       i < sizeof n->out - n->outlen) {
+		high |= (unsigned char)p[i];
+		i++;
+	}
+	memcpy(n->out + n->outlen, p, i);
+	n->outlen += i;
+	n->line_len += (long)i;
+	if (high & 0x80)
+		n->s->has_8bit = 1;
+	return i;
+}
+
 static int norm_feed(struct norm *n, const char *p, size_t len)
 {
-	for (size_t i = 0; i < len && !n->done; i++)
-		if (norm_byte(n, (unsigned char)p[i]) < 0)
+	size_t i = 0;
+
+	while (i < len && !n->done) {
+		size_t run = norm_run(n, p + i, len - i);
+		if (run) {
+			i += run;
+			continue;
+		}
+		if (norm_byte(n, (unsigned char)p[i++]) < 0)
 			return -1;
+	}
 	return 0;
 }
 
