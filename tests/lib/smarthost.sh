@@ -77,6 +77,14 @@ make_reachable() {
 	done
 }
 
+# put FILE: write stdin to FILE, dated a minute back. Postfix re-reads (with
+# 300 ms sleeps) a main.cf whose mtime is not yet in the past, taking it for a
+# file being edited: a fresh main.cf would add seconds to the many postconf
+# calls of `postfix start`.
+put() {
+	cat >"$1.tmp" && mv -f "$1.tmp" "$1" && touch -d "@$(($(date +%s) - 60))" "$1"
+}
+
 # write_config DIR: main.cf, master.cf, the access map, the SASL config and
 # database, certificates, and the Maildir. Safe to run again.
 write_config() {
@@ -85,8 +93,8 @@ write_config() {
 	duid=$(id -u nobody) || return 1
 	dgid=$(id -g nobody) || return 1
 
-	mkdir -p "$dir" "$etc" "$dir/queue" "$dir/data" "$dir/sasl" || return 1
-	chmod 755 "$dir" "$etc" "$dir/queue" "$dir/sasl"
+	mkdir -p "$dir" "$etc" "$etc/sasl" "$dir/queue" "$dir/data" || return 1
+	chmod 755 "$dir" "$etc" "$etc/sasl" "$dir/queue"
 	chown root:root "$etc" "$dir/queue"
 	chown postfix:postfix "$dir/data"
 	chmod 700 "$dir/data"
@@ -102,7 +110,7 @@ write_config() {
 	# Postfix's own log (there is no syslog daemon); postlogd appends to it.
 	touch "$dir/maillog"
 
-	cat >"$etc/main.cf" <<EOF
+	put "$etc/main.cf" <<EOF
 # Private Postfix instance for postern's tests; written by tests/lib/smarthost.sh.
 compatibility_level = 3.6
 queue_directory = $dir/queue
@@ -164,11 +172,12 @@ smtpd_tls_loglevel = 1
 smtpd_tls_received_header = yes
 smtpd_tls_session_cache_database =
 
-# SASL: Cyrus with a private sasldb ($dir/sasl/smtpd.conf).
+# SASL: Cyrus with a private sasldb, configured in $etc/sasl/smtpd.conf. Debian's
+# Postfix reads \$config_directory/sasl whatever cyrus_sasl_config_path says.
 smtpd_sasl_auth_enable = yes
 smtpd_sasl_type = cyrus
 smtpd_sasl_path = smtpd
-cyrus_sasl_config_path = $dir/sasl
+cyrus_sasl_config_path = $etc/sasl
 smtpd_sasl_local_domain = $REALM
 smtpd_sasl_security_options = noanonymous
 smtpd_sasl_tls_security_options = noanonymous
@@ -183,13 +192,13 @@ smtpd_recipient_restrictions = check_recipient_access texthash:$etc/recipient_ac
 smtpd_delay_reject = yes
 EOF
 
-	cat >"$etc/recipient_access" <<'EOF'
+	put "$etc/recipient_access" <<'EOF'
 # Recipient policy of the test smarthost (texthash: read as is, no postmap).
 refused@example.test	550 5.1.1 <refused@example.test>: no such user
 tempfail@example.test	451 4.3.0 try again later
 EOF
 
-	cat >"$etc/master.cf" <<EOF
+	put "$etc/master.cf" <<EOF
 # Private Postfix instance for postern's tests; written by tests/lib/smarthost.sh.
 # service type  private unpriv  chroot  wakeup  maxproc command + args
 127.0.0.1:$PORT_SUBMIT inet n - n - - smtpd
@@ -219,7 +228,7 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
 
-	cat >"$dir/sasl/smtpd.conf" <<EOF
+	put "$etc/sasl/smtpd.conf" <<EOF
 pwcheck_method: auxprop
 auxprop_plugin: sasldb
 sasldb_path: $dir/sasldb2
@@ -234,7 +243,7 @@ EOF
 	chown root:postfix "$dir/sasldb2"
 	chmod 640 "$dir/sasldb2"
 
-	cat >"$dir/env" <<EOF
+	put "$dir/env" <<EOF
 SMARTHOST_DIR='$dir'
 SMARTHOST_HOST=127.0.0.1
 SMARTHOST_PORT_SUBMIT=$PORT_SUBMIT
@@ -249,32 +258,69 @@ SMARTHOST_LOG='$dir/maillog'
 EOF
 }
 
-# port_open PORT: does something accept connections on 127.0.0.1:PORT?
-port_open() {
-	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+# port_listening PORT: is a socket listening on 127.0.0.1:PORT, 0.0.0.0:PORT or [::]:PORT? Read
+# from /proc so that checking opens no connection (smtpd would log it, and
+# count-connections would count it).
+port_listening() {
+	local hex
+	hex=$(printf '%04X' "$1")
+	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v p=":$hex" \
+		'$4 == "0A" && ($2 == "0100007F" p || $2 ~ "^0+" p "$") { f = 1 } END { exit !f }'
 }
 
 is_running() { # is_running DIR
 	[ -f "$1/etc/main.cf" ] || return 1
-	# master -t exits 0 when no master runs for this configuration.
-	! MAIL_CONFIG=$1/etc /usr/lib/postfix/sbin/master -c "$1/etc" -t 2>/dev/null
+	local daemons
+	daemons=$(postconf -c "$1/etc" -h daemon_directory 2>/dev/null) || daemons=/usr/lib/postfix/sbin
+	# master -t exits 0 when no master runs for this configuration (it tries
+	# the lock file DIR/data/master.lock).
+	! MAIL_CONFIG=$1/etc "$daemons/master" -c "$1/etc" -t 2>/dev/null
+}
+
+# ports_free TIMEOUT PORT...: wait until none of PORTs is listening (idle smtpd
+# processes hold the listening socket for a moment after the master is gone).
+ports_free() {
+	local limit=$1 p busy; shift
+	for _ in $(seq $((limit * 10))); do
+		busy=
+		for p in "$@"; do port_listening "$p" && busy=$p; done
+		[ -z "$busy" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 cmd_stop() {
-	local dir=$1
+	local dir=$1 pid
 	[ -f "$dir/etc/main.cf" ] || return 0
-	is_running "$dir" || return 0
-	timeout -k 2 15 postfix -c "$dir/etc" stop >/dev/null 2>&1
-	local i
-	for i in $(seq 50); do
-		is_running "$dir" || return 0
-		sleep 0.1
-	done
-	# Last resort: the master's process group (only this instance's).
-	local pid
-	pid=$(sed -n '1{s/ //g;p}' "$dir/queue/pid/master.pid" 2>/dev/null)
-	[ -n "$pid" ] && kill -9 -- "-$pid" 2>/dev/null
+	if is_running "$dir"; then
+		timeout -k 2 15 postfix -c "$dir/etc" stop >/dev/null 2>&1
+		for _ in $(seq 50); do
+			is_running "$dir" || break
+			sleep 0.1
+		done
+		if is_running "$dir"; then
+			# Last resort: this instance's master and its process group.
+			pid=$(sed -n '1{s/ //g;p}' "$dir/queue/pid/master.pid" 2>/dev/null)
+			[ -n "$pid" ] && kill -9 -- "-$pid" 2>/dev/null
+		fi
+	fi
+	# Let the ports go, so that the next start (here or in a fresh DIR) can bind.
+	(
+		. "$dir/env" 2>/dev/null || exit 0
+		ports_free 5 "$SMARTHOST_PORT_SUBMIT" "$SMARTHOST_PORT_SMTPS" "$SMARTHOST_PORT_SMALL"
+	)
 	return 0
+}
+
+# explain DIR: Postfix commands print their errors only to a terminal (else to
+# syslog, which may not exist, or to postlogd, which is not running yet), so
+# re-run the configuration check under script(1) to show why start failed.
+explain() {
+	command -v script >/dev/null || return 0
+	echo "  postfix -c $1/etc check says:"
+	timeout -k 2 30 script -qec "postfix -c $(printf '%q' "$1/etc") check" /dev/null 2>&1 |
+		tr -d '\r' | sed 's/^/    /'
 }
 
 cmd_start() {
@@ -284,19 +330,21 @@ cmd_start() {
 	command -v saslpasswd2 >/dev/null || die "start: saslpasswd2 is not installed (sasl2-bin)"
 	cmd_stop "$dir"
 	for p in "$PORT_SUBMIT" "$PORT_SMTPS" "$PORT_SMALL"; do
-		port_open "$p" && die "start: 127.0.0.1:$p is already in use by something else"
+		ports_free 2 "$p" ||
+			die "start: 127.0.0.1:$p is already in use (another smarthost? set SMARTHOST_PORT_*)"
 	done
 	write_config "$dir" || die "start: cannot write the configuration under $dir"
 	local out
 	if ! out=$(timeout -k 2 60 postfix -c "$dir/etc" start 2>&1); then
 		echo "smarthost: start: postfix -c $dir/etc start failed:" >&2
-		printf '%s\n' "$out" | sed 's/^/  /' >&2
+		printf '%s\n' "$out" | grep . | sed 's/^/  /' >&2
 		tail -n 20 "$dir/maillog" 2>/dev/null | sed 's/^/  maillog: /' >&2
+		explain "$dir" >&2
 		exit 1
 	fi
 	local deadline=$((SECONDS + START_WAIT))
 	while :; do
-		if port_open "$PORT_SUBMIT" && port_open "$PORT_SMTPS" && port_open "$PORT_SMALL"; then
+		if port_listening "$PORT_SUBMIT" && port_listening "$PORT_SMTPS" && port_listening "$PORT_SMALL"; then
 			return 0
 		fi
 		if [ "$SECONDS" -ge "$deadline" ]; then
@@ -313,7 +361,12 @@ cmd_start() {
 cmd_wait_delivery() {
 	local dir=$1 addr=$2 limit=${3:-20}
 	local md=$dir/Maildir deadline found f
-	deadline=$(($(date +%s%N) / 1000000 + limit * 1000))
+	# TIMEOUT may have a fraction (0.5); work in milliseconds (in bash: mawk's
+	# printf %d stops at 2^31).
+	local int=${limit%%.*} frac=000
+	case $limit in *.*) frac=${limit#*.}000 ;; esac
+	case $int$frac in *[!0-9]*) echo "smarthost: wait-delivery: bad TIMEOUT: $limit" >&2; exit 64 ;; esac
+	deadline=$(($(date +%s%N) / 1000000 + 10#${int:-0} * 1000 + 10#${frac:0:3}))
 	while :; do
 		found=
 		for f in "$md"/new/* "$md"/cur/*; do
@@ -340,10 +393,14 @@ cmd_count_connections() {
 [ $# -ge 2 ] || usage
 cmd=$1
 dir=$(abspath "$2")
+# The path goes unquoted into main.cf and smtpd.conf: keep it plain.
+case $dir in
+*[!A-Za-z0-9_./+-]*) echo "smarthost: DIR may hold only A-Z a-z 0-9 _ . / + -: $dir" >&2; exit 64 ;;
+esac
 case $cmd in
 start) [ $# -eq 2 ] || usage; cmd_start "$dir" ;;
 stop) [ $# -eq 2 ] || usage; cmd_stop "$dir" ;;
-wait-delivery) [ $# -ge 3 ] && [ $# -le 4 ] || usage; cmd_wait_delivery "$dir" "$3" "${4:-20}" ;;
+wait-delivery) { [ $# -ge 3 ] && [ $# -le 4 ]; } || usage; cmd_wait_delivery "$dir" "$3" "${4:-20}" ;;
 count-connections) [ $# -eq 2 ] || usage; cmd_count_connections "$dir" ;;
 *) usage ;;
 esac
