@@ -27,7 +27,7 @@ PROBES  := strlcpy explicit_bzero strtonum
 
 # What a fresh Debian 12 needs to build and to run the tests.
 BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev
-TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks procps \
+TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
 	iproute2 man-db groff-base
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
