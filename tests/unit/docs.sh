@@ -1,0 +1,36 @@
+# The man pages render cleanly and name every option, config key and exit
+# code the program has, so documentation cannot silently fall behind.
+. "$TOP/tests/lib/common.sh"
+
+for page in man/postern.1 man/postern.ini.5; do
+	w=$(groff -man -ww -z "$TOP/$page" 2>&1)
+	is "$w" "" "$page renders without groff warnings"
+done
+
+# Every config key in src/config.c's table appears in postern.ini(5).
+keys=$(sed -n '/known_keys\[\] = {/,/^};/p' "$TOP/src/config.c" | grep -o '{"[a-z_]*"' | tr -d '{"')
+[ -n "$keys" ]; ok $? "config keys found in src/config.c"
+for k in $keys; do
+	grep -q -- "$k" "$TOP/man/postern.ini.5"; ok $? "postern.ini(5) documents key '$k'"
+done
+
+# Every flag in the --help text appears in postern(1).
+flags=$("$POSTERN" --help | grep -oE '(^| )-{1,2}[A-Za-z][A-Za-z0-9-]*' | tr -d ' ' | sort -u)
+[ -n "$flags" ]; ok $? "flags found in --help"
+for f in $flags; do
+	esc=$(printf '%s' "$f" | sed 's/-/\\\\-/g')
+	grep -qE -- "($f|$esc)" "$TOP/man/postern.1"; ok $? "postern(1) documents $f"
+done
+
+# Every exit code in the error table appears in postern(1).
+for code in $(grep -oE 'EX_[A-Z]+' "$TOP/src/errors.c" | sort -u); do
+	n=$(printf '#include <sysexits.h>\n%s\n' "$code" | cpp -P | tail -n 1)
+	grep -qE "^\\.B $n\$|^\\.TP\$|\\b$n\\b" "$TOP/man/postern.1" && grep -q "\\b$n\\b" "$TOP/man/postern.1"
+	ok $? "postern(1) lists exit code $n ($code)"
+done
+
+# README opens with the two commands a newcomer runs.
+head -n 6 "$TOP/README.md" | grep -qx 'apt-get update && apt-get install -y make && make demo'; ok $? "README starts with the demo command line"
+head -n 6 "$TOP/README.md" | grep -qx 'make check'; ok $? "README's second command line is make check"
+
+done_testing
