@@ -72,12 +72,35 @@ static int add_field(struct headers *h, size_t off, size_t len, size_t name_len,
 	return 0;
 }
 
+/* Leading mbox "From " lines (or quoted ">From "), which `git
+ * format-patch` and mailbox tools write before the header: not fields,
+ * never sent, as Postfix's sendmail drops them. Only when a header field
+ * follows, so a message without a header keeps its first line of text. */
+static size_t skip_mbox_from(const char *s, size_t n)
+{
+	size_t pos = 0;
+
+	for (;;) {
+		size_t q = pos;
+		const char *eol = memchr(s + pos, '\n', n - pos);
+		size_t line = eol ? (size_t)(eol - s) + 1 - pos : n - pos;
+		if (field_name_len(s + pos, line) != 0)   /* also "From : x", an obsolete From field */
+			return pos;
+		while (q < n && s[q] == '>')
+			q++;
+		if (!eol || n - q < 5 || memcmp(s + q, "From ", 5) != 0)
+			return 0;
+		pos = (size_t)(eol - s) + 1;
+	}
+}
+
 /* Splits raw into fields; stops at the empty line or a non-field line. */
 static int split_fields(struct headers *h, struct err *e)
 {
 	const char *s = h->raw.data;
-	size_t pos = 0, n = h->raw.len;
+	size_t pos = skip_mbox_from(s, h->raw.len), n = h->raw.len;
 
+	h->body_off = (off_t)pos;
 	while (pos < n) {
 		size_t start = pos, name_len;
 		const char *eol = memchr(s + pos, '\n', n - pos);

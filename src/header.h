@@ -30,7 +30,8 @@ struct headers {
 
 /* Reads and splits the header section of the spool file `fd`. The header
  * section ends at the first empty line, or at the first line that is not
- * a header field (then the whole rest is body). ERR_DATA when it exceeds
+ * a header field (then the whole rest is body). Leading mbox "From " lines
+ * are skipped and never written. ERR_DATA when it exceeds
  * HEADER_SECTION_MAX or HEADER_FIELDS_MAX. */
 int header_parse(struct headers *h, int fd, off_t size, struct err *e);
 

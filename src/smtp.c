@@ -360,8 +360,12 @@ static enum smtp_action on_rcpt(struct smtp *s, const struct reply *r, int i)
 
 static enum smtp_action on_data(struct smtp *s, const struct reply *r)
 {
+	/* Without pipelining DATA went out only after recipients_ok()
+	 * passed; asking again would repeat its warning. */
+	int pipelined = s->caps.flags & CAP_PIPELINING;
+
 	if (r->code == 354) {
-		if (recipients_ok(s) < 0) {
+		if (pipelined && recipients_ok(s) < 0) {
 			/* In data mode now: any further line would be message text,
 			 * and only the final dot delivers, so closing aborts it. */
 			s->abort_connection = 1;
@@ -370,7 +374,7 @@ static enum smtp_action on_data(struct smtp *s, const struct reply *r)
 		s->state = S_DATA;
 		return SMTP_SEND_BODY;
 	}
-	if (recipients_ok(s) < 0)
+	if (pipelined && recipients_ok(s) < 0)
 		return fail(s);
 	return fail_reply(s, r, ERR_UNAVAILABLE, "DATA", "refused by server");
 }
