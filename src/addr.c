@@ -379,10 +379,25 @@ static int tokenize(const char *s, size_t len, struct tok *toks, int *n, struct 
 	return 0;
 }
 
+/* Drops the entries from index n on, so a failed parse leaves the list as
+ * it found it and callers need not free a half-filled list. */
+static void list_truncate(struct addr_list *l, int n)
+{
+	while (l->n > n) {
+		l->n--;
+		free(l->v[l->n].display);
+		free(l->v[l->n].spec);
+	}
+	if (l->n == 0) {
+		free(l->v);
+		l->v = NULL;
+	}
+}
+
 int addr_parse_list(const char *s, size_t len, struct addr_list *out, struct err *e)
 {
 	struct parser ps = {.out = out, .e = e};
-	int rc = 0;
+	int rc = 0, n0 = out->n;
 
 	/* A NUL would silently cut the strings made from the tokens. */
 	if (memchr(s, '\0', len))
@@ -405,6 +420,8 @@ int addr_parse_list(const char *s, size_t len, struct addr_list *out, struct err
 				     (int)ps.t[ps.i].len, ps.t[ps.i].p);
 	}
 	free(ps.t);
+	if (rc < 0)
+		list_truncate(out, n0);
 	return rc;
 }
 

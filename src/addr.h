@@ -25,7 +25,8 @@ struct addr_list {
 };
 
 /* Parses s[0..len) and appends the mailboxes found to `out` (group
- * members included, group names dropped). ERR_DATA on malformed input. */
+ * members included, group names dropped). ERR_DATA on malformed input;
+ * then nothing is appended. */
 int addr_parse_list(const char *s, size_t len, struct addr_list *out, struct err *e);
 
 /* Checks an addr-spec for use in MAIL FROM / RCPT TO: length, no control

@@ -369,8 +369,25 @@ static void test_format(void)
 	buf_free(&b);
 }
 
+/* A parse that fails appends nothing: the list is as it was, so callers
+ * need not free a half-filled list (no leak under ASan). */
+static void test_failure_appends_nothing(void)
+{
+	struct addr_list l = {0};
+	struct err e = {0};
+
+	is_int(addr_parse_list("x@y.z", 5, &l, &e), 0, "a first list parses");
+	is_int(addr_parse_list("a@b.c, <d@e.f", 13, &l, &e), -1, "a list bad after a good mailbox fails");
+	is_int(l.n, 1, "the failed parse left the earlier entry and added none");
+	is_str(l.v[0].spec, "x@y.z", "the earlier entry is intact");
+	addr_list_free(&l);
+	is_int(addr_parse_list("g: a@b.c, d@@e;", 15, &l, &e), -1, "a group bad after a member fails");
+	ok(l.n == 0 && l.v == NULL, "a failed parse into an empty list leaves it empty");
+}
+
 int main(void)
 {
+	test_failure_appends_nothing();
 	test_good();
 	test_bad();
 	test_lengths();
