@@ -285,7 +285,7 @@ static enum smtp_action on_mail(struct smtp *s, const struct reply *r)
 {
 	char step[ADDR_MAX + 16];
 
-	if (r->code == 250) {
+	if (reply_class(r) == 2) {
 		if (s->caps.flags & CAP_PIPELINING)
 			return SMTP_READ;
 		s->state = S_RCPT;
