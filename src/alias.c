@@ -1,11 +1,8 @@
 #include "alias.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "bounds.h"
 #include "buf.h"
@@ -44,25 +41,6 @@ static char *alias_find(const char *text, const char *name)
 		p = eol ? eol + 1 : p + len;
 	}
 	return NULL;
-}
-
-static int read_file(const char *path, struct buf *out, struct err *e)
-{
-	char chunk[4096];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return err_set(e, ERR_CONFIG, "aliases %s: cannot open: %s", path, strerror(errno));
-	while ((n = read(fd, chunk, sizeof chunk)) > 0)
-		if (buf_append(out, chunk, (size_t)n) < 0) {
-			close(fd);
-			return err_set(e, ERR_CONFIG, "aliases %s: larger than %d bytes", path, ALIAS_FILE_MAX);
-		}
-	close(fd);
-	if (n < 0)
-		return err_set(e, ERR_CONFIG, "aliases %s: read: %s", path, strerror(errno));
-	return buf_append(out, "", 0) < 0 ? err_set(e, ERR_OS, "out of memory") : 0;
 }
 
 static int expand(const char *path, const char *text, const char *name, int depth,
@@ -110,7 +88,8 @@ int alias_expand(const char *path, const char *name, struct addr_list *out, stru
 	int rc;
 
 	buf_init(&text, ALIAS_FILE_MAX);
-	if (read_file(path, &text, e) < 0) {
+	if (buf_read_file(&text, path, NULL, ERR_CONFIG, e) < 0) {
+		err_prefix(e, "aliases");
 		buf_free(&text);
 		return -1;
 	}

@@ -1,10 +1,14 @@
 #include "buf.h"
 #include "compat.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void buf_init(struct buf *b, size_t limit)
 {
@@ -109,4 +113,40 @@ char *buf_steal(struct buf *b)
 	b->len = 0;
 	b->cap = 0;
 	return p;
+}
+
+int buf_read_file(struct buf *b, const char *path, struct stat *st, enum err_kind kind,
+		  struct err *e)
+{
+	char chunk[4096];
+	struct stat local;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (!st)
+		st = &local;
+	if (fd < 0)
+		return err_set(e, kind, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		return err_set(e, kind, "%s: not a regular file", path);
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || buf_append(b, chunk, (size_t)n) < 0) {
+			int saved = errno;
+			close(fd);
+			explicit_bzero(chunk, sizeof chunk);
+			return n < 0 ? err_set(e, kind, "%s: read: %s", path, strerror(saved))
+				     : err_set(e, kind, "%s: larger than %zu bytes", path, b->limit);
+		}
+	}
+	close(fd);
+	explicit_bzero(chunk, sizeof chunk);   /* it may have held a password */
+	if (buf_append(b, "", 0) < 0)
+		return err_set(e, kind, "%s: larger than %zu bytes", path, b->limit);
+	if (memchr(b->data, '\0', b->len))
+		return err_set(e, kind, "%s: contains a NUL byte", path);
+	return 0;
 }

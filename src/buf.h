@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "errors.h"
+
 struct buf {
 	char *data;
 	size_t len;
@@ -38,6 +40,14 @@ void buf_wipe(struct buf *b);
 
 /* Frees the memory (wiping it first). */
 void buf_free(struct buf *b);
+
+/* Reads a whole regular text file into b (within its limit), and its
+ * status into st when st is not NULL. On failure sets `kind` with a message
+ * naming the path (cannot open, not a regular file, larger than the limit,
+ * contains a NUL byte). */
+struct stat;
+int buf_read_file(struct buf *b, const char *path, struct stat *st, enum err_kind kind,
+		  struct err *e) __attribute__((warn_unused_result));
 
 /* Takes ownership of the data as a NUL-terminated string; the buffer is
  * left empty. Returns NULL when the buffer never held anything. */

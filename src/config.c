@@ -222,32 +222,6 @@ static int scan_line_of(const struct scan *sc, const char *section, const char *
 	return 0;
 }
 
-static int read_whole(const char *path, struct buf *out, struct stat *st, struct err *e)
-{
-	char chunk[4096];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return err_set(e, ERR_CONFIG, "%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-		close(fd);
-		return err_set(e, ERR_CONFIG, "%s: not a regular file", path);
-	}
-	while ((n = read(fd, chunk, sizeof chunk)) > 0)
-		if (buf_append(out, chunk, (size_t)n) < 0) {
-			close(fd);
-			return err_set(e, ERR_CONFIG, "%s: larger than %d bytes", path, CONFIG_FILE_MAX);
-		}
-	close(fd);
-	if (n < 0)
-		return err_set(e, ERR_CONFIG, "%s: read: %s", path, strerror(errno));
-	if (out->len && memchr(out->data, '\0', out->len))
-		return err_set(e, ERR_CONFIG, "%s: contains a NUL byte", path);
-	return 0;
-}
-
-
 /* Everything the value checks need to name the place of an error. */
 struct loader {
 	const char *path;
@@ -493,7 +467,7 @@ int config_load(struct config *c, const char *path, struct err *e)
 	buf_init(&text, CONFIG_FILE_MAX);
 	if (!(c->path = strdup(path)))
 		return err_set(e, ERR_OS, "config: out of memory");
-	if (read_whole(path, &text, &st, e) < 0 || scan_text(&sc, path, text.data ? text.data : (char[]){""}, e) < 0)
+	if (buf_read_file(&text, path, &st, ERR_CONFIG, e) < 0 || scan_text(&sc, path, text.data ? text.data : (char[]){""}, e) < 0)
 		goto out;
 	iniparser_set_error_callback(quiet);
 	l.dict = iniparser_load(path);
