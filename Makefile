@@ -25,7 +25,8 @@ OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(SRCS))
 UNITS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit_%,$(wildcard tests/unit/*.c))
 PROBES  := strlcpy explicit_bzero strtonum
 
-# What a fresh Debian 12 needs to build and to run the tests.
+# What a fresh Debian 12 needs to build and to run the tests. libsecret-1-dev is
+# for the keyring (credentials without helper scripts), linked once that lands.
 BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
 	iproute2 man-db groff-base
