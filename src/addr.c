@@ -472,6 +472,7 @@ int addr_check_spec(const char *spec, struct err *e)
 	}
 	if (n > 256)
 		return err_set(e, ERR_DATA, "address longer than 256 bytes");
+
 	if (addr_parse_list(spec, n, &l, e) < 0)
 		return err_prefix(e, "address '%s'", spec);
 	if (l.n != 1 || l.v[0].display || strcmp(l.v[0].spec, spec) != 0) {
@@ -485,7 +486,13 @@ int addr_check_spec(const char *spec, struct err *e)
 		return err_set(e, ERR_DATA, "address '%s' has no domain", spec);
 	if (at == spec || at - spec > 64)
 		return err_set(e, ERR_DATA, "address '%s': local part is empty or longer than 64 bytes", spec);
-	return check_domain(at + 1, e) < 0 ? err_prefix(e, "address '%s'", spec) : 0;
+	if (check_domain(at + 1, e) < 0)
+		return err_prefix(e, "address '%s'", spec);
+	/* Legal inside quotes, but a server or filter that stops at the first
+	 * '>' would read the rest as command parameters. */
+	if (strpbrk(spec, "<>"))
+		return err_set(e, ERR_DATA, "address '%s' contains '<' or '>'", spec);
+	return 0;
 }
 
 int addr_format(struct buf *out, const struct addr *a)

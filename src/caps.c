@@ -3,6 +3,7 @@
  * RFC 3461 (DSN), RFC 3030 (CHUNKING), RFC 2034 (ENHANCEDSTATUSCODES). */
 #include "caps.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -34,6 +35,22 @@ static void parse_auth(struct caps *c, const char *p, const char *end)
 	c->flags |= CAP_AUTH;
 }
 
+/* "SIZE 35882577": digits only, up to the end of this line (RFC 1870
+ * section 4); anything else, or an overflow, means no announced limit. */
+static unsigned long long parse_size(const char *p, const char *end)
+{
+	unsigned long long v = 0;
+
+	if (p >= end || *p != ' ')
+		return 0;
+	for (p++; p < end; p++) {
+		if (*p < '0' || *p > '9' || v > (ULLONG_MAX - 9) / 10)
+			return 0;
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	return v;
+}
+
 static void parse_line(struct caps *c, const char *p, const char *end)
 {
 	size_t kw = 0;
@@ -47,8 +64,8 @@ static void parse_line(struct caps *c, const char *p, const char *end)
 			parse_auth(c, p + kw, end);
 		else
 			c->flags |= keywords[i].flag;
-		if (keywords[i].flag == CAP_SIZE && p + kw < end)
-			c->size_limit = strtoull(p + kw + 1, NULL, 10);
+		if (keywords[i].flag == CAP_SIZE)
+			c->size_limit = parse_size(p + kw, end);
 	}
 }
 

@@ -55,6 +55,11 @@ static int conn_ssl_retry(struct conn *c, int r, const char *what, struct err *e
 		return conn_wait(c, POLLOUT, what, e) < 0 ? -1 : 1;
 	if (code == SSL_ERROR_ZERO_RETURN || (code == SSL_ERROR_SYSCALL && ERR_peek_error() == 0))
 		return err_set(e, ERR_TEMP, "%s: %s closed the connection", what, c->host);
+	if (code == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error()) == SSL_R_WRONG_VERSION_NUMBER) {
+		ERR_clear_error();
+		return err_set(e, ERR_PROTOCOL, "%s: %s sent plaintext where TLS was expected (injected "
+			       "data after STARTTLS, or a port that wants tls = starttls)", what, c->host);
+	}
 	return err_set(e, ERR_TEMP, "%s: TLS error: %s", what, tls_error_string());
 }
 
@@ -177,7 +182,12 @@ int conn_readline(struct conn *c, struct buf *line, size_t max, struct err *e)
 
 size_t conn_pending(const struct conn *c)
 {
-	return (c->rlen - c->rpos) + (c->ssl ? (size_t)SSL_pending(c->ssl) : 0);
+	char b;
+	size_t n = (c->rlen - c->rpos) + (c->ssl ? (size_t)SSL_pending(c->ssl) : 0);
+
+	if (n == 0 && !c->ssl && recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1)
+		n = 1;
+	return n;
 }
 
 void conn_close(struct conn *c)

@@ -42,7 +42,8 @@ int conn_write(struct conn *c, const void *p, size_t n, struct err *e);
  * ERR_TEMP on timeout or close, ERR_PROTOCOL when the line is too long. */
 int conn_readline(struct conn *c, struct buf *line, size_t max, struct err *e);
 
-/* Bytes received but not yet consumed. */
+/* Bytes received but not yet consumed, including any already waiting in
+ * the socket (peeked, not read). */
 size_t conn_pending(const struct conn *c);
 
 /* Closes (sending TLS close_notify when possible, without waiting). */

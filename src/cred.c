@@ -38,6 +38,22 @@ static int read_output(int fd, struct buf *out, long long deadline)
 	return 0;
 }
 
+/* Reaps the child, or gives up at the deadline (-1): a command that
+ * closes its output but keeps running must not hold postern. */
+static int wait_until(pid_t pid, int *status, long long deadline)
+{
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return 0;
+		if (net_ms_left(deadline) == 0)
+			return -1;
+		poll(NULL, 0, 20);
+	}
+}
+
 static void keep_first_line(struct buf *out)
 {
 	char *nl = out->data ? memchr(out->data, '\n', out->len) : NULL;
@@ -54,6 +70,7 @@ static void keep_first_line(struct buf *out)
 static int run_command(const struct account *a, struct buf *out, struct err *e)
 {
 	int pipefd[2], status = 0, timed_out;
+	long long deadline;
 	pid_t pid;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
@@ -65,7 +82,9 @@ static int run_command(const struct account *a, struct buf *out, struct err *e)
 		return err_set(e, ERR_OS, "password_command: fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		setpgid(0, 0);               /* so a timeout can kill its children too */
+		signal(SIGPIPE, SIG_DFL);    /* postern ignores it; the command should not */
 		if (devnull >= 0)
 			dup2(devnull, STDIN_FILENO);
 		dup2(pipefd[1], STDOUT_FILENO);
@@ -73,12 +92,17 @@ static int run_command(const struct account *a, struct buf *out, struct err *e)
 		_exit(127);
 	}
 	close(pipefd[1]);
-	timed_out = read_output(pipefd[0], out, net_now_ms() + a->timeout * 1000) < 0;
+	deadline = net_now_ms() + a->timeout * 1000;
+	timed_out = read_output(pipefd[0], out, deadline) < 0;
 	close(pipefd[0]);
-	if (timed_out)
+	if (!timed_out)
+		timed_out = wait_until(pid, &status, deadline) < 0;
+	if (timed_out) {
+		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
 	if (timed_out)
 		return err_set(e, ERR_TEMP, "password_command: no answer within %ld seconds", a->timeout);
 	if (WIFEXITED(status) && (WEXITSTATUS(status) == 127 || WEXITSTATUS(status) == 126))

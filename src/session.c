@@ -126,7 +126,7 @@ static int on_io_error(struct smtp *s, struct err *e)
 		return err_set(e, ERR_TEMP, "DATA: connection lost after the final dot, before the "
 			       "server's reply: the message may or may not have been delivered (%s)", cause);
 	}
-	return err_prefix(e, "%s", smtp_state_name(s->state));
+	return err_prefix(e, "%s", smtp_step(s));
 }
 
 static int run(struct conn *c, struct smtp *s, const struct tls_policy *tp,
@@ -141,7 +141,10 @@ static int run(struct conn *c, struct smtp *s, const struct tls_policy *tp,
 		case SMTP_READ:
 			if (read_reply(c, r, e) < 0)
 				return on_io_error(s, e);
-			if (smtp_expected(s) == 1 && check_nothing_pending(c, smtp_state_name(s->state), e) < 0)
+			/* After the final dot the reply decides: a delivered message
+			 * must not be reported as failed for trailing bytes. */
+			if (smtp_expected(s) == 1 && !s->body_sent &&
+			    check_nothing_pending(c, smtp_step(s), e) < 0)
 				return -1;
 			act = smtp_on_reply(s, r);
 			break;
@@ -181,6 +184,7 @@ int session_send(const struct account *a, const struct smtp_params *p,
 
 	if (conn_open(&c, a->host, a->port, a->timeout, e) < 0)
 		return -1;
+	conn_step(&c);   /* connecting may have used this step's time */
 	if (a->tls == TLS_IMPLICIT && conn_start_tls(&c, &tp, e) < 0) {
 		conn_close(&c);
 		return err_prefix(e, "TLS");

@@ -46,6 +46,11 @@ int smtp_expected(const struct smtp *s)
 	return s->qlen;
 }
 
+const char *smtp_step(const struct smtp *s)
+{
+	return smtp_state_name(s->qlen ? s->expect[s->qhead].kind : s->state);
+}
+
 /* The one place commands are written: logged (redacted after `shown`
  * bytes) and appended with CRLF. */
 static int smtp_cmd(struct smtp *s, size_t shown, const char *fmt, ...)
@@ -236,8 +241,12 @@ static enum smtp_action on_auth(struct smtp *s, const struct reply *r)
 	if (rc == 0)
 		rc = smtp_cmd(s, 0, "%s", resp.data ? resp.data : "");
 	buf_free(&resp);
-	if (rc < 0)
+	if (rc < 0) {
+		/* The server waits for a response: cancel the exchange first,
+		 * or it would read QUIT as base64 (RFC 4954 section 4). */
+		smtp_cmd(s, SHOW_ALL, "*");
 		return fail(s);
+	}
 	expect(s, S_AUTH, 0);
 	return SMTP_READ;
 }
@@ -305,7 +314,7 @@ static void note_refusal(struct smtp *s, int i, const struct reply *r)
 	/* Past the buffer's limit the list is cut short; the count stays right. */
 	if (buf_appendf(&s->refusals, "%s<%s>: %s", s->refusals.len ? "; " : "",
 			s->msg->rcpts->v[i].spec, reply_summary(r, sum, sizeof sum)) < 0)
-		log_info("RCPT <%s>: %s", s->msg->rcpts->v[i].spec, sum);
+		log_warn("RCPT <%s>: refused by server: %s", s->msg->rcpts->v[i].spec, sum);
 }
 
 static const char *refusals(const struct smtp *s)

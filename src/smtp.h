@@ -87,6 +87,9 @@ enum smtp_action smtp_body_sent(struct smtp *s);
 /* Replies still expected (pipelined commands in flight). */
 int smtp_expected(const struct smtp *s);
 
+/* The step whose reply comes next (for messages), or the current state. */
+const char *smtp_step(const struct smtp *s);
+
 const char *smtp_state_name(enum smtp_state st);
 
 #endif

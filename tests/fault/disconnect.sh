@@ -35,6 +35,9 @@ like "$SERVER_CMDS" '^DATA' "disconnect mid-DATA: DATA was sent"
 unlike "$SERVER_LOG" '^## DATA received' "disconnect mid-DATA: the body was cut short"
 FAULT_MSG=
 
+fault_run trailing-after-dot
+is "$RC" 0 "250 for the final dot with bytes after it: delivered, exit 0"
+
 fault_run disconnect-after-dot
 is "$RC" 75 "disconnect after the final dot, no reply: exit 75"
 one_line_error "disconnect after the final dot: one-line error"

@@ -28,6 +28,12 @@ like "$ERR" '[Ii]nject|[Uu]nexpected' "STARTTLS injection: the error says inject
 unlike "$SERVER_CMDS" "$LEAK" "STARTTLS injection: no AUTH, MAIL or RCPT sent"
 unlike "$SERVER_LOG" '^## TLS started' "STARTTLS injection: the client does not go on with TLS"
 
+fault_run starttls-injection-split
+is "$RC" 76 "plaintext injected after STARTTLS's 220 in a later segment: exit 76 (protocol)"
+one_line_error "split STARTTLS injection: one-line error"
+like "$ERR" '[Ii]nject|plaintext' "split STARTTLS injection: the error names it"
+unlike "$SERVER_CMDS" "$LEAK" "split STARTTLS injection: no AUTH, MAIL or RCPT sent"
+
 fault_run starttls-wrong-cert --cert "$FAULT_CERTS/wrong.pem" --key "$FAULT_CERTS/wrong.key"
 is "$RC" 75 "certificate for another host: exit 75 (temporary)"
 one_line_error "wrong-host certificate: one-line error"

@@ -46,6 +46,9 @@ printf '%s' "$msg" | run_postern -C "$CFG" '<a@example.test'
 ok $([ "$RC" = 64 ] || [ "$RC" = 65 ]; echo $?) "recipient with an unbalanced '<': refused before connecting"
 printf '%s' "$msg" | run_postern -C "$CFG" -f 'x@example.test> SIZE=1' a@example.test
 is "$RC" 64 "sender with junk after '>': exit 64"
+printf '%s' "$msg" | run_postern -C "$CFG" '"x@evil.example> NOTIFY=SUCCESS ORCPT=rfc822;y"@example.test'
+is "$RC" 64 "quoted local part hiding '>': refused before connecting"
+like "$ERR" "contains '<' or '>'" "quoted local part hiding '>': explained"
 printf '%s' "$msg" | run_postern -C "$CFG"
 is "$RC" 64 "no recipients: exit 64"
 like "$ERR" "no recipients" "no recipients: said so"
@@ -89,6 +92,21 @@ is "$RC" 78 "no config file anywhere: exit 78"
 like "$ERR" "no configuration file" "no config file anywhere: says where it looked"
 printf '%s' "$msg" | run_postern -C "$CFG" -a nosuch a@example.test
 is "$RC" 78 "-a with an unknown account: exit 78"
+
+# --- password_command that closes its output but keeps running
+cat >"$TEST_TMP/pc.ini" <<EOI
+[a]
+host = 127.0.0.1
+port = 9
+from = me@example.test
+user = u
+password_command = "echo secret; exec >/dev/null; sleep 30"
+timeout = 2
+EOI
+chmod 600 "$TEST_TMP/pc.ini"
+RUN_TIMEOUT=15 run_postern -C "$TEST_TMP/pc.ini" a@example.test <<<"$msg"
+is "$RC" 75 "password_command that hangs after printing: exit 75 at the timeout"
+like "$ERR" "password_command: no answer within 2 seconds" "hanging password_command: explained"
 
 # --- lookup order: $POSTERN_CONFIG, then XDG
 mkdir -p "$XDG_CONFIG_HOME/postern"
