@@ -15,6 +15,7 @@
 #define CONFIG_FILE_MAX     (256 * 1024)
 #define ALIAS_FILE_MAX      (1024 * 1024)
 #define ALIAS_DEPTH_MAX     8
+#define ALIAS_LOOKUPS_MAX   1000        /* names looked up for one expansion */
 #define PASSWORD_MAX        4096        /* output of password_command kept */
 #define ERR_MSG_MAX         1024
 #define TIMEOUT_DEFAULT     60

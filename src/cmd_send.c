@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alias.h"
 #include "buf.h"
 #include "config.h"
 #include "cred.h"
@@ -20,6 +21,7 @@
 struct send_job {
 	struct config cfg;
 	char *config_path;
+	struct aliases aliases;
 	struct spool spool;
 	struct headers headers;
 	struct envelope env;
@@ -57,6 +59,8 @@ static int prepare(struct send_job *j, const struct options *o, const struct acc
 	    config_load(&j->cfg, j->config_path, e) < 0)
 		return -1;
 	log_set_target(j->cfg.log);
+	if (j->cfg.aliases && aliases_load(&j->aliases, j->cfg.aliases, e) < 0)
+		return -1;
 	if (spool_read(STDIN_FILENO, o->dot_ends_input, &j->spool, e) < 0 ||
 	    header_parse(&j->headers, j->spool.fd, j->spool.size, e) < 0)
 		return -1;
@@ -66,7 +70,7 @@ static int prepare(struct send_job *j, const struct options *o, const struct acc
 	a = config_pick(&j->cfg, o->account, opt_sender, from_hdr, e);
 	free(opt_sender);
 	free(from_hdr);
-	if (!a || envelope_build(&j->env, o, a, j->cfg.aliases, &j->headers, e) < 0)
+	if (!a || envelope_build(&j->env, o, a, j->cfg.aliases ? &j->aliases : NULL, &j->headers, e) < 0)
 		return -1;
 	if (header_write(&j->headers, &j->header_block) < 0)
 		return err_set(e, ERR_DATA, "message: header section too large");
@@ -132,6 +136,7 @@ int cmd_send(const struct options *o, struct err *e)
 	buf_free(&j.header_block);
 	envelope_free(&j.env);
 	header_free(&j.headers);
+	aliases_free(&j.aliases);
 	spool_close(&j.spool);
 	config_free(&j.cfg);
 	free(j.config_path);

@@ -59,7 +59,7 @@ int envelope_option_sender(const struct options *o, char **out, struct err *e)
 }
 
 /* Expands a bare local name through the aliases file. */
-static int qualify_recipient(const char *aliases, const char *name, struct addr_list *out,
+static int qualify_recipient(const struct aliases *aliases, const char *name, struct addr_list *out,
 			     struct err *e)
 {
 	int r;
@@ -70,7 +70,7 @@ static int qualify_recipient(const char *aliases, const char *name, struct addr_
 	r = alias_expand(aliases, name, out, e);
 	if (r == 0)
 		return err_set(e, ERR_NOUSER, "recipient '%s' has no domain and is not in the aliases "
-			       "file %s", name, aliases);
+			       "file %s", name, aliases->path);
 	return r < 0 ? -1 : 0;
 }
 
@@ -97,7 +97,7 @@ static char *envelope_spec(const char *spec, struct err *e)
 
 /* Adds the addresses in `text` (an address list) to env->rcpts: bare
  * names through the aliases, duplicates dropped, every one checked. */
-static int add_recipients(struct envelope *env, const char *aliases, const char *text,
+static int add_recipients(struct envelope *env, const struct aliases *aliases, const char *text,
 			  enum err_kind bad_kind, const char *where, struct err *e)
 {
 	struct addr_list l = {0}, expanded = {0};
@@ -129,7 +129,7 @@ static int add_recipients(struct envelope *env, const char *aliases, const char 
 	return rc;
 }
 
-static int recipients_from_headers(struct envelope *env, const char *aliases,
+static int recipients_from_headers(struct envelope *env, const struct aliases *aliases,
 				   struct headers *h, struct err *e)
 {
 	const char *const *fields = header_find(h, "Resent-To", 0) >= 0 ||
@@ -156,7 +156,7 @@ static int recipients_from_headers(struct envelope *env, const char *aliases,
  * this user: it becomes the account's own address, which is the one the
  * provider lets this login send as. Only an account without `from` falls
  * back to the aliases. */
-static char *qualify_sender_name(const char *aliases, const char *name, const struct account *a)
+static char *qualify_sender_name(const struct aliases *aliases, const char *name, const struct account *a)
 {
 	struct addr_list l = {0};
 	struct err e;
@@ -171,31 +171,50 @@ static char *qualify_sender_name(const char *aliases, const char *name, const st
 }
 
 /* Appends the qualified form of one mailbox to `out`. */
-static int qualify_one(struct buf *out, const struct addr *in, int is_sender, const char *aliases,
-		       const struct account *a)
+/* Formats `in` with `spec` (owned, checked first: it comes from the
+ * aliases file or the account, and must not smuggle a header line). */
+static int format_with(struct buf *out, const struct addr *in, const char *display,
+		       const char *spec, struct err *e)
+{
+	struct addr q = *in;
+	char *checked = envelope_spec(spec, e);
+	int rc;
+
+	if (!checked)
+		return -1;
+	q.spec = checked;
+	q.display = (char *)display;
+	rc = addr_format(out, &q);
+	free(checked);
+	return rc < 0 ? err_set(e, ERR_DATA, "header too long after qualifying addresses") : 0;
+}
+
+/* Appends the qualified form of one mailbox to `out`. */
+static int qualify_one(struct buf *out, const struct addr *in, int is_sender,
+		       const struct aliases *aliases, const struct account *a, struct err *e)
 {
 	struct addr_list l = {0};
-	struct err e;
-	struct addr q = *in;
+	struct err ignored;
 	int rc = 0;
 
 	if (in->has_domain || !*in->spec)
-		return addr_format(out, in);
+		return addr_format(out, in) < 0 ? err_set(e, ERR_DATA, "header too long") : 0;
 	if (is_sender) {
 		char *spec = qualify_sender_name(aliases, in->spec, a);
-		q.spec = spec ? spec : in->spec;
-		rc = addr_format(out, &q);
+		rc = spec ? format_with(out, in, in->display, spec, e)
+			  : (addr_format(out, in) < 0 ? err_set(e, ERR_DATA, "header too long") : 0);
 		free(spec);
 		return rc;
 	}
-	if (!aliases || alias_expand(aliases, in->spec, &l, &e) <= 0 || l.n == 0) {
-		addr_list_free(&l);
-		return addr_format(out, in);    /* leave what cannot be qualified */
+	if (!aliases || alias_expand(aliases, in->spec, &l, &ignored) <= 0 || l.n == 0) {
+		addr_list_free(&l);   /* leave what cannot be qualified as it is */
+		return addr_format(out, in) < 0 ? err_set(e, ERR_DATA, "header too long") : 0;
 	}
 	for (int i = 0; i < l.n && rc == 0; i++) {
-		q.spec = l.v[i].spec;
-		q.display = i == 0 ? in->display : NULL;
-		rc = (i ? buf_appends(out, ", ") : 0) < 0 ? -1 : addr_format(out, &q);
+		if (i && buf_appends(out, ", ") < 0)
+			rc = err_set(e, ERR_DATA, "header too long");
+		else
+			rc = format_with(out, in, i == 0 ? in->display : NULL, l.v[i].spec, e);
 	}
 	addr_list_free(&l);
 	return rc;
@@ -222,7 +241,7 @@ static int append_folded(struct buf *v, const struct buf *one, int first, size_t
 	return buf_append(v, one->data ? one->data : "", one->len);
 }
 
-static int qualify_field(struct headers *h, int i, const char *name, const char *aliases,
+static int qualify_field(struct headers *h, int i, const char *name, const struct aliases *aliases,
 			 const struct account *a, struct err *e)
 {
 	struct addr_list l = {0};
@@ -245,18 +264,21 @@ static int qualify_field(struct headers *h, int i, const char *name, const char 
 	for (int k = 0; bare && k < l.n && rc == 0; k++) {
 		struct buf one;
 		buf_init(&one, HEADER_SECTION_MAX);
-		rc = qualify_one(&one, &l.v[k], is_sender, aliases, a) < 0 ? -1 :
-		     append_folded(&v, &one, k == 0, &col);
+		rc = qualify_one(&one, &l.v[k], is_sender, aliases, a, e);
+		if (rc == 0 && append_folded(&v, &one, k == 0, &col) < 0)
+			rc = err_set(e, ERR_DATA, "too long after qualifying addresses");
 		buf_free(&one);
 	}
-	if (bare && (rc < 0 || header_replace(h, i, v.data ? v.data : "") < 0))
-		rc = err_set(e, ERR_DATA, "header %s: too long after qualifying addresses", name);
+	if (bare && rc == 0 && header_replace(h, i, v.data ? v.data : "") < 0)
+		rc = err_set(e, ERR_DATA, "too long after qualifying addresses");
+	if (rc < 0)
+		err_prefix(e, "header %s", name);
 	buf_free(&v);
 	addr_list_free(&l);
 	return rc;
 }
 
-static int qualify_headers(struct headers *h, const char *aliases, const struct account *a,
+static int qualify_headers(struct headers *h, const struct aliases *aliases, const struct account *a,
 			   struct err *e)
 {
 	for (int f = 0; qualified_fields[f]; f++)
@@ -355,7 +377,7 @@ static int add_from(struct headers *h, const char *sender, const struct options 
 }
 
 static int pick_sender(struct envelope *env, const struct options *o, const struct account *a,
-		       const char *aliases, const struct headers *h, struct err *e)
+		       const struct aliases *aliases, const struct headers *h, struct err *e)
 {
 	char *opt = NULL, *hdr;
 	enum err_kind bad = ERR_USAGE;
@@ -393,7 +415,7 @@ static int pick_sender(struct envelope *env, const struct options *o, const stru
 }
 
 int envelope_build(struct envelope *env, const struct options *o, const struct account *a,
-		   const char *aliases, struct headers *h, struct err *e)
+		   const struct aliases *aliases, struct headers *h, struct err *e)
 {
 	memset(env, 0, sizeof *env);
 	if (pick_sender(env, o, a, aliases, h, e) < 0)

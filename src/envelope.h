@@ -9,6 +9,7 @@
 #define POSTERN_ENVELOPE_H
 
 #include "addr.h"
+#include "alias.h"
 #include "args.h"
 #include "config.h"
 #include "errors.h"
@@ -27,9 +28,9 @@ char *envelope_from_header(const struct headers *h);
  * when -f was not given. ERR_USAGE when it is not one address. */
 int envelope_option_sender(const struct options *o, char **out, struct err *e);
 
-/* Builds the envelope and rewrites h. `aliases` may be NULL. */
+/* Builds the envelope and rewrites h. `aliases` may be NULL (none). */
 int envelope_build(struct envelope *env, const struct options *o, const struct account *a,
-		   const char *aliases, struct headers *h, struct err *e);
+		   const struct aliases *aliases, struct headers *h, struct err *e);
 
 void envelope_free(struct envelope *env);
 

@@ -18,6 +18,7 @@
 
 static char dir[] = "/tmp/postern-envtest.XXXXXX";
 static char aliases_path[256];
+static struct aliases loaded;   /* aliases_path, loaded once as postern does */
 
 /* The aliases file every case may use (NULL aliases: none configured). */
 static const char aliases_text[] =
@@ -229,7 +230,7 @@ static void check_case(size_t i)
 		ok(0, "%s: message parsed (%s)", cases[i].name, e.msg);
 		return;
 	}
-	rc = envelope_build(&env, &o, &a, cases[i].no_aliases ? NULL : aliases_path, &h, &e);
+	rc = envelope_build(&env, &o, &a, cases[i].no_aliases ? NULL : &loaded, &h, &e);
 	if (!is_int(rc, cases[i].rc, "%s: result", cases[i].name) && rc < 0)
 		diag("error: %s", e.msg);
 	if (rc < 0) {
@@ -283,7 +284,7 @@ static void test_no_injection_survives(void)
 		struct err e = {0};
 		if (spool_from_memory("X: y\n\n", 6, 0, &s, &e) < 0 || header_parse(&h, s.fd, s.size, &e) < 0)
 			continue;
-		if (envelope_build(&env, &o, &a, aliases_path, &h, &e) < 0)
+		if (envelope_build(&env, &o, &a, &loaded, &h, &e) < 0)
 			refused++;
 		for (int k = 0; k < env.rcpts.n; k++)
 			if (strpbrk(env.rcpts.v[k].spec, "\r\n<> \t"))
@@ -333,25 +334,65 @@ static void test_from_header_and_option_sender(void)
 static void test_alias_direct(void)
 {
 	struct addr_list l = {0};
+	struct aliases def = {0}, bad = {0};
 	struct err e = {0};
-	char path[300], missing[300];
+	char path[300], missing[300], broken[300];
 
 	snprintf(path, sizeof path, "%s/default", dir);
 	snprintf(missing, sizeof missing, "%s/missing", dir);
-	if (write_file(path, "root: admin@example.com\ndefault: catchall@example.com\n") < 0)
+	snprintf(broken, sizeof broken, "%s/broken", dir);
+	if (write_file(path, "root: admin@example.com\ndefault: catchall@example.com\n") < 0 ||
+	    write_file(broken, "root: a@example.com\nno colon here\n") < 0)
 		return;
-	is_int(alias_expand(path, "root", &l, &e), 1, "alias_expand: listed name");
-	is_int(alias_expand(path, "anyone", &l, &e), 1, "alias_expand: default: catches the rest");
-	ok(l.n == 2 && strcmp(l.v[0].spec, "admin@example.com") == 0 &&
-	   strcmp(l.v[1].spec, "catchall@example.com") == 0, "alias_expand: the addresses appended");
+	is_int(aliases_load(&def, path, &e), 0, "aliases_load: a valid file");
+	is_int(alias_expand(&def, "root", &l, &e), 1, "alias_expand: listed name");
+	is_int(alias_expand(&def, "ROOT", &l, &e), 1, "alias_expand: names match case-insensitively");
+	is_int(alias_expand(&def, "anyone", &l, &e), 1, "alias_expand: default: catches the rest");
+	ok(l.n == 3 && strcmp(l.v[0].spec, "admin@example.com") == 0 &&
+	   strcmp(l.v[2].spec, "catchall@example.com") == 0, "alias_expand: the addresses appended");
 	addr_list_free(&l);
-	is_int(alias_expand(aliases_path, "nobody", &l, &e), 0, "alias_expand: absent name gives 0");
-	is_int(alias_expand(aliases_path, "roo", &l, &e), 0, "alias_expand: a prefix of a name gives 0");
-	is_int(alias_expand(aliases_path, "comment", &l, &e), 0, "alias_expand: comments are not entries");
-	is_int(alias_expand(missing, "root", &l, &e), -1, "alias_expand: a missing file fails");
-	is_int(e.kind, ERR_CONFIG, "alias_expand: a missing file is ERR_CONFIG");
-	like(e.msg, missing, "alias_expand: the message names the file");
+	is_int(alias_expand(&loaded, "nobody", &l, &e), 0, "alias_expand: absent name gives 0");
+	is_int(alias_expand(&loaded, "roo", &l, &e), 0, "alias_expand: a prefix of a name gives 0");
+	is_int(alias_expand(&loaded, "comment", &l, &e), 0, "alias_expand: comments are not entries");
+	is_int(aliases_load(&bad, missing, &e), -1, "aliases_load: a missing file fails");
+	is_int(e.kind, ERR_CONFIG, "aliases_load: a missing file is ERR_CONFIG");
+	like(e.msg, missing, "aliases_load: the message names the file");
+	aliases_free(&bad);
+	is_int(aliases_load(&bad, broken, &e), -1, "aliases_load: a line without a colon fails");
+	like(e.msg, "broken:2:", "aliases_load: the message names file and line");
+	aliases_free(&bad);
 	addr_list_free(&l);
+	aliases_free(&def);
+	unlink(path);
+	unlink(broken);
+}
+
+/* An aliases file that fans out 30 ways at 8 levels must stop at the
+ * lookup budget, not run for hours. */
+static void test_alias_explosion(void)
+{
+	struct aliases a = {0};
+	struct addr_list l = {0};
+	struct err e = {0};
+	char path[300], line[400];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/explode", dir);
+	if (!(f = fopen(path, "w")))
+		return;
+	for (char c = 'a'; c < 'h'; c++) {
+		int n = snprintf(line, sizeof line, "%c:", c);
+		for (int k = 0; k < 30; k++)
+			n += snprintf(line + n, sizeof line - (size_t)n, "%s%c", k ? "," : " ", c + 1);
+		fprintf(f, "%s\n", line);
+	}
+	fprintf(f, "h: z@example.com\n");
+	fclose(f);
+	is_int(aliases_load(&a, path, &e), 0, "explosive aliases file loads");
+	is_int(alias_expand(&a, "a", &l, &e), -1, "explosive expansion stops with an error");
+	like(e.msg, "lookups", "explosive expansion: the lookup budget is named");
+	addr_list_free(&l);
+	aliases_free(&a);
 	unlink(path);
 }
 
@@ -362,11 +403,20 @@ int main(void)
 	snprintf(aliases_path, sizeof aliases_path, "%s/aliases", dir);
 	if (write_file(aliases_path, aliases_text) < 0)
 		return 1;
+	{
+		struct err e = {0};
+		if (aliases_load(&loaded, aliases_path, &e) < 0) {
+			printf("Bail out! %s\n", e.msg);
+			return 1;
+		}
+	}
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_case(i);
 	test_no_injection_survives();
 	test_from_header_and_option_sender();
 	test_alias_direct();
+	test_alias_explosion();
+	aliases_free(&loaded);
 	unlink(aliases_path);
 	rmdir(dir);
 	return done_testing();
