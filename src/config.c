@@ -37,6 +37,7 @@ struct scan_entry {
 	char section[128];
 	char key[64];
 	int line;
+	char *secret;   /* the password's value: iniparser never sees it */
 };
 
 struct scan {
@@ -131,6 +132,21 @@ static int scan_check_quotes(const char *path, int line, const char *key, const 
 	return 0;
 }
 
+/* A value as iniparser would return it: the text between matching quotes
+ * (already checked by scan_check_quotes), or the bare text. Owned. */
+static char *unquote(const char *v)
+{
+	const char *close = (*v == '"' || *v == '\'') ? strchr(v + 1, *v) : NULL;
+	size_t n = close ? (size_t)(close - v - 1) : strlen(v);
+	char *s = malloc(n + 1);
+
+	if (s) {
+		memcpy(s, close ? v + 1 : v, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
 static int scan_key(struct scan *sc, const char *path, int line, char *s, struct err *e)
 {
 	char *eq = strchr(s, '=');
@@ -162,7 +178,10 @@ static int scan_key(struct scan *sc, const char *path, int line, char *s, struct
 	}
 	strlcpy(sc->entries[sc->n].section, section, sizeof sc->entries[0].section);
 	strlcpy(sc->entries[sc->n].key, key, sizeof sc->entries[0].key);
+	sc->entries[sc->n].secret = NULL;
 	sc->entries[sc->n++].line = line;
+	if (strcmp(key, "password") == 0 && !(sc->entries[sc->n - 1].secret = unquote(trim(eq + 1))))
+		return err_set(e, ERR_OS, "config: out of memory");
 	return 0;
 }
 
@@ -206,6 +225,11 @@ static int scan_text(struct scan *sc, const char *path, char *text, struct err *
 
 static void scan_free(struct scan *sc)
 {
+	for (int i = 0; i < sc->n; i++)
+		if (sc->entries[i].secret) {
+			explicit_bzero(sc->entries[i].secret, strlen(sc->entries[i].secret));
+			free(sc->entries[i].secret);
+		}
 	free(sc->entries);
 	free(sc->sections);
 	free(sc->section_lines);
@@ -258,6 +282,23 @@ static int dup_str(struct loader *l, const char *section, const char *key, char 
 			return bad_value(l, section, key, "contains a control character");
 	*out = strdup(v);
 	return *out ? 0 : err_set(l->e, ERR_OS, "config: out of memory");
+}
+
+/* The password comes from the pre-scan, not from iniparser (which is
+ * handed a copy of the file without it, so it never holds the secret). */
+static int take_password(struct loader *l, const char *section, char **out)
+{
+	*out = NULL;
+	for (int i = 0; i < l->scan->n; i++) {
+		const struct scan_entry *s = &l->scan->entries[i];
+		if (!s->secret || strcmp(s->section, section) != 0)
+			continue;
+		if (!*s->secret)
+			return bad_value(l, section, "password", "empty: give a value or remove the line");
+		*out = strdup(s->secret);
+		return *out ? 0 : err_set(l->e, ERR_OS, "config: out of memory");
+	}
+	return 0;
 }
 
 static int get_number(struct loader *l, const char *section, const char *key,
@@ -372,7 +413,7 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	    get_choice(l, section, "auth", auth_words, AUTH_AUTO, &auth) < 0 ||
 	    dup_str(l, section, "user", &a->user) < 0 ||
 	    dup_str(l, section, "password_command", &a->password_command) < 0 ||
-	    dup_str(l, section, "password", &a->password) < 0 ||
+	    take_password(l, section, &a->password) < 0 ||
 	    get_number(l, section, "timeout", 1, TIMEOUT_MAX, TIMEOUT_DEFAULT, &a->timeout) < 0 ||
 	    get_choice(l, section, "refused_recipients", refused_words, REFUSED_ALL, &refused) < 0)
 		return -1;
@@ -437,15 +478,6 @@ static int load_sections(struct loader *l, struct config *c, const struct stat *
 	return 0;
 }
 
-/* iniparser frees without wiping: clear its copies of passwords first. */
-static void wipe_passwords(struct loader *l)
-{
-	for (int i = 0; i < l->scan->nsections; i++) {
-		const char *v = get(l, l->scan->sections[i], "password");
-		if (v)
-			explicit_bzero((char *)v, strlen(v));
-	}
-}
 
 /* iniparser reports syntax errors on stderr by itself; our pre-scan has
  * already found them, so keep it quiet. */
@@ -455,10 +487,57 @@ static int quiet(const char *fmt, ...)
 	return 0;
 }
 
+/* Blanks line `line` (1-based) of text, keeping its length. */
+static void blank_line(struct buf *text, int line)
+{
+	char *p = text->data, *end = text->data + text->len;
+
+	for (int n = 1; n < line && p < end; n++) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	for (; p < end && *p != '\n'; p++)
+		*p = ' ';
+}
+
+/* iniparser reads by path and copies every line it reads: give it the
+ * text we already read and checked (no second open of the file), with the
+ * password lines blanked, through a private temporary file. */
+static dictionary *load_without_secrets(const char *path, const struct scan *sc, struct buf *copy,
+					struct err *e)
+{
+	char tmp[] = "/tmp/postern-config.XXXXXX";
+	dictionary *d;
+	int fd;
+
+	for (int i = 0; i < sc->n; i++)
+		if (sc->entries[i].secret)
+			blank_line(copy, sc->entries[i].line);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		err_set(e, ERR_CANTCREAT, "config: cannot create a temporary file in /tmp: %s",
+			strerror(errno));
+		return NULL;
+	}
+	if (write(fd, copy->data, copy->len) != (ssize_t)copy->len) {
+		err_set(e, ERR_IO, "config: cannot write a temporary file in /tmp: %s", strerror(errno));
+		unlink(tmp);
+		close(fd);
+		return NULL;
+	}
+	iniparser_set_error_callback(quiet);
+	d = iniparser_load(tmp);
+	unlink(tmp);
+	close(fd);
+	if (!d)
+		err_set(e, ERR_CONFIG, "%s: cannot be parsed as an INI file", path);
+	return d;
+}
+
 int config_load(struct config *c, const char *path, struct err *e)
 {
 	struct scan sc = {0};
-	struct buf text;
+	struct buf text, copy;
 	struct stat st;
 	struct loader l = {.path = path, .scan = &sc, .e = e};
 	int rc = -1;
@@ -467,19 +546,23 @@ int config_load(struct config *c, const char *path, struct err *e)
 	buf_init(&text, CONFIG_FILE_MAX);
 	if (!(c->path = strdup(path)))
 		return err_set(e, ERR_OS, "config: out of memory");
-	if (buf_read_file(&text, path, &st, ERR_CONFIG, e) < 0 || scan_text(&sc, path, text.data ? text.data : (char[]){""}, e) < 0)
+	buf_init(&copy, CONFIG_FILE_MAX);
+	if (buf_read_file(&text, path, &st, ERR_CONFIG, e) < 0)
 		goto out;
-	iniparser_set_error_callback(quiet);
-	l.dict = iniparser_load(path);
-	if (!l.dict) {
-		err_set(e, ERR_CONFIG, "%s: cannot be parsed as an INI file", path);
+	if (buf_append(&copy, text.data, text.len) < 0) {
+		err_set(e, ERR_OS, "config: out of memory");
 		goto out;
 	}
+	if (scan_text(&sc, path, text.data, e) < 0)
+		goto out;
+	l.dict = load_without_secrets(path, &sc, &copy, e);
+	if (!l.dict)
+		goto out;
 	rc = load_sections(&l, c, &st);
-	wipe_passwords(&l);
 	iniparser_freedict(l.dict);
 out:
 	buf_free(&text);
+	buf_free(&copy);
 	scan_free(&sc);
 	return rc;
 }
