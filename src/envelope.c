@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "alias.h"
+#include "b64.h"
 #include "idn.h"
 #include "log.h"
 
@@ -329,6 +330,28 @@ static int add_message_id(struct headers *h, const char *sender, const struct ac
 	return header_add(h, "Message-ID", id);
 }
 
+/* Non-ASCII -F text as RFC 2047 encoded words (UTF-8, base64), each at
+ * most 75 characters and never splitting a UTF-8 sequence. */
+static char *encoded_words(const char *name)
+{
+	struct buf b;
+	size_t n = strlen(name), off = 0;
+
+	buf_init(&b, 4096);
+	while (off < n) {
+		size_t take = n - off < 45 ? n - off : 45;
+		while (take > 1 && off + take < n && ((unsigned char)name[off + take] & 0xc0) == 0x80)
+			take--;
+		if ((off && buf_appends(&b, " ") < 0) || buf_appends(&b, "=?UTF-8?B?") < 0 ||
+		    b64_encode(&b, name + off, take) < 0 || buf_appends(&b, "?=") < 0) {
+			buf_free(&b);
+			return NULL;
+		}
+		off += take;
+	}
+	return buf_steal(&b);
+}
+
 /* -F text becomes a display name; quoted when it holds specials such as
  * "Doe, John" (RFC 5322 section 3.2.4). */
 static char *display_name(const char *name)
@@ -338,6 +361,9 @@ static char *display_name(const char *name)
 
 	if (!name || !*name)
 		return NULL;
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			return encoded_words(name);
 	for (const char *p = name; *p; p++)
 		if (strchr("()<>[]:;@\\,.\"", *p))
 			plain = 0;

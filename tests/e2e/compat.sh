@@ -52,6 +52,13 @@ f=$(delivered "$to")
 like "$(header_of "$f")" "Return-Path: <other@example.test>" "-f sets the envelope sender"
 like "$(header_of "$f")" 'From: "Doe, John" <other@example.test>' "-F becomes a quoted display name"
 
+# a non-ASCII -F becomes an RFC 2047 encoded word, never raw 8-bit in From
+to=utf8f-$u@example.test
+printf 'Subject: f\n\nbody\n' | run_postern -C "$CFG" -F 'Jürgen Müller' "$to"
+is "$RC" 0 "non-ASCII -F: exit 0"
+f=$(delivered "$to")
+like "$(header_of "$f")" 'From: =\?UTF-8\?B\?SsO8cmdlbiBNw7xsbGVy\?= <demo@example.test>' "non-ASCII -F: encoded word in From"
+
 # git send-email style: -i -f from rcpts, message with its own headers
 to=git-$u@example.test
 printf 'From: Dev <demo@example.test>\nTo: %s\nSubject: [PATCH] fix\nMessage-ID: <patch-%s@example.test>\nDate: Mon, 23 Nov 2026 10:00:00 +0000\n\n---\n file | 1 +\n' "$to" "$u" |
