@@ -129,59 +129,91 @@ static int on_io_error(struct smtp *s, struct err *e)
 	return err_prefix(e, "%s", smtp_step(s));
 }
 
+/* Runs the state machine over the connection for jobs[0..n). Each job
+ * ends with done = 1 (accepted) or -1 (its err set). Returns -1 when the
+ * connection itself failed (the job in flight has the reason). */
 static int run(struct conn *c, struct smtp *s, const struct tls_policy *tp,
-	       const struct message_source *src, struct reply *r, struct err *e)
+	       struct session_job *jobs, int n, struct reply *r)
 {
-	enum smtp_action act = smtp_start(s);
+	int j = 0;
+	struct err *e = &jobs[0].err;
+	enum smtp_action act;
 
+	smtp_set_batch(s, n > 1);
+	act = smtp_start(s);
 	for (;;) {
 		if (act != SMTP_FAIL && act != SMTP_CLOSE && flush_out(c, s, e) < 0)
-			return on_io_error(s, e);
+			goto io_error;
 		switch (act) {
 		case SMTP_READ:
 			if (read_reply(c, r, e) < 0)
-				return on_io_error(s, e);
+				goto io_error;
 			/* After the final dot the reply decides: a delivered message
 			 * must not be reported as failed for trailing bytes. */
 			if (smtp_expected(s) == 1 && !s->body_sent &&
 			    check_nothing_pending(c, smtp_step(s), e) < 0)
-				return -1;
+				goto failed;
 			act = smtp_on_reply(s, r);
 			break;
 		case SMTP_STARTTLS:
 			if (check_nothing_pending(c, "STARTTLS", e) < 0)
-				return -1;
+				goto failed;
 			conn_step(c);
-			if (conn_start_tls(c, tp, e) < 0)
-				return err_prefix(e, "STARTTLS");
+			if (conn_start_tls(c, tp, e) < 0) {
+				err_prefix(e, "STARTTLS");
+				goto failed;
+			}
 			act = smtp_tls_started(s);
 			break;
 		case SMTP_SEND_BODY:
-			if (stream_body(c, src, e) < 0)
-				return on_io_error(s, e);
+			if (stream_body(c, &jobs[j].src, e) < 0)
+				goto io_error;
 			act = smtp_body_sent(s);
 			break;
+		case SMTP_MSG_DONE:
+		case SMTP_MSG_FAILED:
+			jobs[j].done = act == SMTP_MSG_DONE ? 1 : -1;
+			if (act == SMTP_MSG_DONE)
+				reply_summary(r, jobs[j].final, sizeof jobs[j].final);
+			e = &jobs[++j].err;
+			smtp_set_batch(s, j + 1 < n);
+			act = smtp_next_message(s, jobs[j].m, e);
+			break;
 		case SMTP_CLOSE:
+			jobs[j].done = 1;
+			reply_summary(r, jobs[j].final, sizeof jobs[j].final);
 			return 0;
 		case SMTP_FAIL:
-			return -1;
+			goto failed;
 		default:
-			return err_set(e, ERR_SOFTWARE, "session: unknown action %d", (int)act);
+			err_set(e, ERR_SOFTWARE, "session: unknown action %d", (int)act);
+			goto failed;
 		}
 	}
+io_error:
+	on_io_error(s, e);
+failed:
+	jobs[j].done = -1;
+	return j + 1 < n ? -1 : 0;
 }
 
-int session_send(const struct account *a, const struct smtp_params *p,
-		 const struct smtp_message *m, const struct message_source *src,
-		 char *final_reply, size_t final_len, struct err *e)
+int session_send_batch(const struct account *a, const struct smtp_params *p,
+		       struct session_job *jobs, int n, struct err *e)
 {
 	struct tls_policy tp = {.host = a->host, .ca_file = a->tls_ca_file,
 				.pin = a->has_fingerprint ? a->fingerprint : NULL};
 	struct smtp s;
 	struct conn c;
 	struct reply r;
-	int rc;
+	int rc, last = -1;
 
+	for (int i = 0; i < n; i++) {
+		jobs[i].done = 0;
+		jobs[i].err = (struct err){0};
+		jobs[i].final[0] = '\0';
+	}
+	if (n <= 0)
+		return 0;
 	if (conn_open(&c, a->host, a->port, a->timeout, e) < 0)
 		return -1;
 	conn_step(&c);   /* connecting may have used this step's time */
@@ -189,13 +221,32 @@ int session_send(const struct account *a, const struct smtp_params *p,
 		conn_close(&c);
 		return err_prefix(e, "TLS");
 	}
-	smtp_init(&s, p, m, e);
+	smtp_init(&s, p, jobs[0].m, &jobs[0].err);
 	reply_init(&r);
-	rc = run(&c, &s, &tp, src, &r, e);
-	if (rc == 0)
-		reply_summary(&r, final_reply, final_len);
-	finish(&c, &s, rc == 0);
+	rc = run(&c, &s, &tp, jobs, n, &r);
+	finish(&c, &s, jobs[n - 1].done == 1);
 	reply_free(&r);
 	smtp_free(&s);
+	for (int i = 0; i < n; i++)
+		if (jobs[i].done == -1)
+			last = i;
+	if (rc < 0 && last >= 0)
+		*e = jobs[last].err;
 	return rc;
+}
+
+int session_send(const struct account *a, const struct smtp_params *p,
+		 const struct smtp_message *m, const struct message_source *src,
+		 char *final_reply, size_t final_len, struct err *e)
+{
+	struct session_job job = {.m = m, .src = *src};
+
+	if (session_send_batch(a, p, &job, 1, e) < 0 && job.done == 0)
+		return -1;
+	if (job.done != 1) {
+		*e = job.err;
+		return -1;
+	}
+	snprintf(final_reply, final_len, "%s", job.final);
+	return 0;
 }

@@ -21,6 +21,22 @@ struct message_source {
 	off_t body_off, body_end;
 };
 
+/* One message of a batch sent over one connection. */
+struct session_job {
+	const struct smtp_message *m;
+	struct message_source src;
+	int done;           /* out: 1 accepted, -1 failed (err), 0 not attempted */
+	struct err err;     /* out: why this message failed */
+	char final[400];    /* out: the server's reply to its final dot */
+};
+
+/* Sends jobs[0..n) over one connection: one TLS handshake and AUTH, then
+ * MAIL/RCPT/DATA per message (RSET after a failed one). Returns 0 when
+ * every job was attempted (each has its outcome), -1 when the connection
+ * failed first; e says why, and the jobs not attempted have done == 0. */
+int session_send_batch(const struct account *a, const struct smtp_params *p,
+		       struct session_job *jobs, int n, struct err *e);
+
 /* Sends one message. On success fills `final_reply` with the server's
  * answer to the final dot. */
 int session_send(const struct account *a, const struct smtp_params *p,

@@ -12,7 +12,7 @@
 static const char *const state_names[S_STATE_COUNT] = {
 	[S_GREETING] = "GREETING", [S_EHLO] = "EHLO", [S_HELO] = "HELO",
 	[S_STARTTLS] = "STARTTLS", [S_AUTH] = "AUTH", [S_MAIL] = "MAIL",
-	[S_RCPT] = "RCPT", [S_DATA] = "DATA", [S_DATA_END] = "DATA",
+	[S_RCPT] = "RCPT", [S_DATA] = "DATA", [S_DATA_END] = "DATA", [S_RSET] = "RSET",
 	[S_QUIT] = "QUIT", [S_DONE] = "DONE", [S_FAILED] = "FAILED",
 };
 
@@ -92,9 +92,18 @@ static enum smtp_action fail(struct smtp *s)
 	return SMTP_FAIL;
 }
 
-/* A reply that ends the attempt: 4xx is temporary, 5xx gets `perm`. */
-static enum smtp_action fail_reply(struct smtp *s, const struct reply *r, enum err_kind perm,
-				   const char *step, const char *what)
+/* A failure of this message only (MAIL, RCPT, DATA): in a batch the
+ * connection goes on, once every reply still in flight has come. */
+static enum smtp_action fail_message(struct smtp *s)
+{
+	if (!s->batch)
+		return fail(s);
+	s->msg_failed = 1;
+	return s->qlen ? SMTP_READ : SMTP_MSG_FAILED;
+}
+
+static void set_reply_error(struct smtp *s, const struct reply *r, enum err_kind perm,
+			    const char *step, const char *what)
 {
 	char sum[400];
 	enum err_kind kind = reply_class(r) == 4 ? ERR_TEMP : reply_class(r) == 5 ? perm : ERR_PROTOCOL;
@@ -102,7 +111,22 @@ static enum smtp_action fail_reply(struct smtp *s, const struct reply *r, enum e
 	if (kind == ERR_TEMP)
 		what = "temporary failure, try again later";
 	err_set(s->e, kind, "%s: %s: %s", step, what, reply_summary(r, sum, sizeof sum));
+}
+
+/* A reply that ends the attempt: 4xx is temporary, 5xx gets `perm`. */
+static enum smtp_action fail_reply(struct smtp *s, const struct reply *r, enum err_kind perm,
+				   const char *step, const char *what)
+{
+	set_reply_error(s, r, perm, step, what);
 	return fail(s);
+}
+
+/* The same for a reply that fails only this message. */
+static enum smtp_action fail_message_reply(struct smtp *s, const struct reply *r,
+					   enum err_kind perm, const char *step, const char *what)
+{
+	set_reply_error(s, r, perm, step, what);
+	return fail_message(s);
 }
 
 static enum smtp_action send_ehlo(struct smtp *s)
@@ -268,7 +292,7 @@ static enum smtp_action start_mail(struct smtp *s)
 	if (s->caps.size_limit && (unsigned long long)m->size > s->caps.size_limit) {
 		err_set(s->e, ERR_DATA, "SIZE: the message is %lld bytes, the server accepts at most %llu",
 			(long long)m->size, s->caps.size_limit);
-		return fail(s);
+		return fail_message(s);
 	}
 	if (s->caps.flags & CAP_SIZE)
 		snprintf(params, sizeof params, " SIZE=%lld", (long long)m->size);
@@ -303,8 +327,8 @@ static enum smtp_action on_mail(struct smtp *s, const struct reply *r)
 	}
 	snprintf(step, sizeof step, "MAIL FROM:<%s>", s->msg->sender);
 	if (r->code == 552)
-		return fail_reply(s, r, ERR_DATA, step, "message too large for the server");
-	return fail_reply(s, r, ERR_UNAVAILABLE, step, "sender refused by server");
+		return fail_message_reply(s, r, ERR_DATA, step, "message too large for the server");
+	return fail_message_reply(s, r, ERR_UNAVAILABLE, step, "sender refused by server");
 }
 
 static void note_refusal(struct smtp *s, int i, const struct reply *r)
@@ -343,7 +367,9 @@ static int recipients_ok(struct smtp *s)
 
 static enum smtp_action send_data(struct smtp *s)
 {
-	if (recipients_ok(s) < 0 || smtp_cmd(s, SHOW_ALL, "DATA") < 0)
+	if (recipients_ok(s) < 0)
+		return fail_message(s);
+	if (smtp_cmd(s, SHOW_ALL, "DATA") < 0)
 		return fail(s);
 	expect(s, S_DATA, 0);
 	s->state = S_DATA;
@@ -384,8 +410,8 @@ static enum smtp_action on_data(struct smtp *s, const struct reply *r)
 		return SMTP_SEND_BODY;
 	}
 	if (pipelined && recipients_ok(s) < 0)
-		return fail(s);
-	return fail_reply(s, r, ERR_UNAVAILABLE, "DATA", "refused by server");
+		return fail_message(s);
+	return fail_message_reply(s, r, ERR_UNAVAILABLE, "DATA", "refused by server");
 }
 
 enum smtp_action smtp_body_sent(struct smtp *s)
@@ -399,14 +425,65 @@ enum smtp_action smtp_body_sent(struct smtp *s)
 static enum smtp_action on_data_end(struct smtp *s, const struct reply *r)
 {
 	if (r->code == 250) {
-		smtp_cmd(s, SHOW_ALL, "QUIT");
-		expect(s, S_QUIT, 0);
-		s->state = S_QUIT;
-		return SMTP_CLOSE;
+		if (s->batch)
+			return SMTP_MSG_DONE;
+		return smtp_quit(s);
 	}
 	if (r->code == 552 || strncmp(r->enhanced, "5.3.4", 5) == 0)
-		return fail_reply(s, r, ERR_DATA, "DATA", "message too large for the server");
-	return fail_reply(s, r, ERR_UNAVAILABLE, "DATA", "message refused by server");
+		return fail_message_reply(s, r, ERR_DATA, "DATA", "message too large for the server");
+	return fail_message_reply(s, r, ERR_UNAVAILABLE, "DATA", "message refused by server");
+}
+
+/* Replies to the pipelined commands of a message that already failed. A
+ * 354 means the server waits for text: only closing can abort that. */
+static enum smtp_action drain(struct smtp *s, const struct smtp_expect *x, const struct reply *r)
+{
+	if (x->kind == S_DATA && r->code == 354) {
+		s->abort_connection = 1;
+		return fail(s);
+	}
+	return s->qlen ? SMTP_READ : SMTP_MSG_FAILED;
+}
+
+static enum smtp_action on_rset(struct smtp *s, const struct reply *r)
+{
+	if (reply_class(r) == 2)
+		return start_mail(s);
+	return fail_reply(s, r, ERR_UNAVAILABLE, "RSET", "refused by server");
+}
+
+void smtp_set_batch(struct smtp *s, int more)
+{
+	s->batch = more;
+}
+
+enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m, struct err *e)
+{
+	int after_failure = s->msg_failed;
+
+	s->msg = m;
+	s->e = e;
+	s->accepted = s->refused = s->deferred = 0;
+	s->rcpt_next = 0;
+	s->body_sent = 0;
+	s->msg_failed = 0;
+	buf_reset(&s->refusals);
+	if (!after_failure)
+		return start_mail(s);
+	/* RFC 5321 section 4.1.1.5: RSET clears the failed transaction. */
+	if (smtp_cmd(s, SHOW_ALL, "RSET") < 0)
+		return fail(s);
+	expect(s, S_RSET, 0);
+	s->state = S_RSET;
+	return SMTP_READ;
+}
+
+enum smtp_action smtp_quit(struct smtp *s)
+{
+	smtp_cmd(s, SHOW_ALL, "QUIT");
+	expect(s, S_QUIT, 0);
+	s->state = S_QUIT;
+	return SMTP_CLOSE;
 }
 
 enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r)
@@ -425,6 +502,8 @@ enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r)
 		s->abort_connection = 1;
 		return fail_reply(s, r, ERR_TEMP, smtp_state_name(x.kind), "server closing the connection");
 	}
+	if (s->msg_failed)
+		return drain(s, &x, r);
 	switch (x.kind) {
 	case S_GREETING: return on_greeting(s, r);
 	case S_EHLO: return on_ehlo(s, r);
@@ -435,6 +514,7 @@ enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r)
 	case S_RCPT: return on_rcpt(s, r, x.rcpt);
 	case S_DATA: return on_data(s, r);
 	case S_DATA_END: return on_data_end(s, r);
+	case S_RSET: return on_rset(s, r);
 	case S_QUIT: s->state = S_DONE; return SMTP_CLOSE;
 	default:
 		err_set(s->e, ERR_SOFTWARE, "smtp: no handler for state %s", smtp_state_name(x.kind));

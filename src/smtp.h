@@ -22,7 +22,7 @@
 
 enum smtp_state {
 	S_GREETING, S_EHLO, S_HELO, S_STARTTLS, S_AUTH, S_MAIL, S_RCPT, S_DATA,
-	S_DATA_END, S_QUIT, S_DONE, S_FAILED, S_STATE_COUNT
+	S_DATA_END, S_RSET, S_QUIT, S_DONE, S_FAILED, S_STATE_COUNT
 };
 
 enum smtp_action {
@@ -31,6 +31,8 @@ enum smtp_action {
 	SMTP_SEND_BODY,   /* stream the message, then smtp_body_sent */
 	SMTP_CLOSE,       /* send `out` (QUIT) and close: success */
 	SMTP_FAIL,        /* failed, e is set; send `out` unless abort_connection */
+	SMTP_MSG_DONE,    /* batch: this message was accepted; smtp_next_message or smtp_quit */
+	SMTP_MSG_FAILED,  /* batch: this message failed (e set), the connection is still fine */
 };
 
 struct smtp_params {
@@ -69,6 +71,8 @@ struct smtp {
 	struct buf refusals;         /* "<a>: 550 ...; <b>: ..." for the error */
 	int abort_connection;        /* in DATA mode: close without the final dot */
 	int body_sent;               /* the final dot went out */
+	int batch;                   /* more messages follow on this connection */
+	int msg_failed;              /* batch: draining replies of a failed message */
 	struct err *e;
 };
 
@@ -84,6 +88,15 @@ enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r);
 enum smtp_action smtp_tls_started(struct smtp *s);
 /* The body and its final dot were written. */
 enum smtp_action smtp_body_sent(struct smtp *s);
+/* Says whether more messages follow this one on the connection: then
+ * the end of a message is SMTP_MSG_DONE or SMTP_MSG_FAILED, not QUIT. */
+void smtp_set_batch(struct smtp *s, int more);
+/* The next message of a batch, with its own error slot; RSET first when
+ * the previous one failed. */
+enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m, struct err *e);
+/* Ends a batch politely. */
+enum smtp_action smtp_quit(struct smtp *s);
+
 /* Replies still expected (pipelined commands in flight). */
 int smtp_expected(const struct smtp *s);
 
