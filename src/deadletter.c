@@ -1,0 +1,122 @@
+#include "deadletter.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bounds.h"
+
+char *deadletter_path(void)
+{
+	const char *home = getenv("HOME");
+	struct buf b;
+
+	if (!home || !*home)
+		return NULL;
+	buf_init(&b, 8192);
+	if (buf_appendf(&b, "%s/dead.letter", home) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+/* mboxrd writer: CRLF -> LF, and a ">" before any line that is ">*From ". */
+struct mbox {
+	struct buf out;
+	int at_line_start;
+};
+
+static int mbox_text(struct mbox *m, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\r')
+			continue;
+		if (m->at_line_start) {
+			size_t k = i;
+			while (k < n && p[k] == '>')
+				k++;
+			if (n - k >= 5 && memcmp(p + k, "From ", 5) == 0 && buf_append(&m->out, ">", 1) < 0)
+				return -1;
+		}
+		if (buf_append(&m->out, p + i, 1) < 0)
+			return -1;
+		m->at_line_start = p[i] == '\n';
+	}
+	return 0;
+}
+
+static int write_out(int fd, struct buf *b)
+{
+	size_t off = 0;
+
+	while (off < b->len) {
+		ssize_t w = write(fd, b->data + off, b->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		off += (size_t)w;
+	}
+	buf_reset(b);
+	return 0;
+}
+
+static int append_body(int out, struct mbox *m, int fd, off_t off, off_t end)
+{
+	char chunk[SPOOL_CHUNK];
+
+	while (off < end) {
+		size_t want = (size_t)(end - off) < sizeof chunk ? (size_t)(end - off) : sizeof chunk;
+		ssize_t r = pread(fd, chunk, want, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		off += r;
+		if (mbox_text(m, chunk, (size_t)r) < 0 || write_out(out, &m->out) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int deadletter_append(const char *sender, const char *reason, const struct buf *header_block,
+		      int fd, off_t off, off_t end, struct err *e)
+{
+	char *path = deadletter_path(), stamp[64];
+	struct mbox m = {.at_line_start = 1};
+	time_t now = time(NULL);
+	struct tm tm;
+	int out, rc;
+
+	if (!path)
+		return err_set(e, ERR_CANTCREAT, "dead.letter: $HOME is not set");
+	out = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (out < 0) {
+		rc = err_set(e, ERR_CANTCREAT, "dead.letter %s: %s", path, strerror(errno));
+		free(path);
+		return rc;
+	}
+	flock(out, LOCK_EX);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%a %b %e %H:%M:%S %Y", &tm);
+	buf_init(&m.out, 2 * (HEADER_SECTION_MAX + SPOOL_CHUNK));
+	rc = buf_appendf(&m.out, "From %s %s\nX-Postern-Failure: ", *sender ? sender : "MAILER-DAEMON",
+			 stamp) < 0 || mbox_text(&m, reason, strlen(reason)) < 0 ||
+	     buf_append(&m.out, "\n", 1) < 0 ||
+	     mbox_text(&m, header_block->data ? header_block->data : "", header_block->len) < 0 ||
+	     write_out(out, &m.out) < 0 || append_body(out, &m, fd, off, end) < 0 ||
+	     (!m.at_line_start && buf_append(&m.out, "\n", 1) < 0) || buf_append(&m.out, "\n", 1) < 0 ||
+	     write_out(out, &m.out) < 0 || fsync(out) < 0 ? -1 : 0;
+	if (rc < 0)
+		err_set(e, ERR_IO, "dead.letter %s: cannot write: %s", path, strerror(errno));
+	close(out);
+	buf_free(&m.out);
+	free(path);
+	return rc;
+}
