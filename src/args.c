@@ -16,8 +16,11 @@ const char args_usage[] =
 	"  -a ACCOUNT    account to use (also --account)\n"
 	"  -v            show the SMTP conversation on stderr (secrets redacted)\n"
 	"  -B TYPE       body type: 7BIT or 8BITMIME\n"
+	"  -q, --flush   send every queued message that is due (--force: all of them)\n"
+	"  -bp, mailq    list the queue;  --remove ID  delete a queued message\n"
+	"  -odq          queue the message without trying to send it now\n"
 	"  --version, --help\n"
-	"Accepted for compatibility and ignored for now: -bm -n -G -U -odi -odb -odq -oem -oep\n"
+	"Accepted for compatibility and ignored for now: -bm -n -G -U -odi -odb -oem -oep\n"
 	"  -oeq -oew -om -o* -h N -L TAG -X FILE -N DSN -R RET -V ENVID\n"
 	"See postern(1) and postern.ini(5).\n";
 
@@ -36,10 +39,14 @@ static int has_control(const char *s)
  * are harmless to accept. Anything else is only mentioned under -v. */
 static int args_dash_o(struct options *o, const char *v, struct err *e)
 {
-	static const char *const accepted[] = {"em", "ep", "eq", "ew", "m", "di", "db", "dq", NULL};
+	static const char *const accepted[] = {"em", "ep", "eq", "ew", "m", "di", "db", NULL};
 
 	if (strcmp(v, "i") == 0) {
 		o->dot_ends_input = 0;
+		return 0;
+	}
+	if (strcmp(v, "dq") == 0) {   /* deliver later: queue without trying */
+		o->queue_only = 1;
 		return 0;
 	}
 	for (int i = 0; accepted[i]; i++)
@@ -106,7 +113,17 @@ static int args_cluster(struct options *o, const char *arg, const char *next, st
 		case 'b':
 			if (strcmp(p, "bm") == 0)
 				return 0;
-			return err_set(e, ERR_USAGE, "option -%s is not supported (only -bm)", p);
+			if (strcmp(p, "bp") == 0) {
+				o->mode = MODE_MAILQ;
+				return 0;
+			}
+			return err_set(e, ERR_USAGE, "option -%s is not supported (only -bm and -bp)", p);
+		case 'q':
+			if (p[1])
+				return err_set(e, ERR_USAGE, "option -%s is not supported: postern has no "
+					       "daemon; run postern -q from cron or a timer", p);
+			o->mode = MODE_FLUSH;
+			break;
 		case 'd':
 			/* -odi and friends arrive as -o; a bare -d is sendmail's debug flag. */
 			return err_set(e, ERR_USAGE, "unknown option -%c", *p);
@@ -126,6 +143,21 @@ static int args_long(struct options *o, const char *arg, const char *next, struc
 	if (strcmp(arg, "--help") == 0) {
 		o->mode = MODE_HELP;
 		return 0;
+	}
+	if (strcmp(arg, "--flush") == 0) {
+		o->mode = MODE_FLUSH;
+		return 0;
+	}
+	if (strcmp(arg, "--force") == 0) {
+		o->force = 1;
+		return 0;
+	}
+	if (strcmp(arg, "--remove") == 0) {
+		if (!next)
+			return err_set(e, ERR_USAGE, "option --remove needs a queue id");
+		o->mode = MODE_REMOVE;
+		o->remove_id = next;
+		return 1;
 	}
 	if (strncmp(arg, "--account=", 10) == 0)
 		return args_value(o, 'a', arg + 10, e) < 0 ? -1 : 0;

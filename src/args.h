@@ -8,7 +8,7 @@
 
 #include "errors.h"
 
-enum mode { MODE_SEND, MODE_VERSION, MODE_HELP };
+enum mode { MODE_SEND, MODE_VERSION, MODE_HELP, MODE_FLUSH, MODE_MAILQ, MODE_REMOVE };
 
 struct options {
 	enum mode mode;
@@ -25,6 +25,9 @@ struct options {
 	const char *envid;        /* -V */
 	long hop_count;           /* -h, -1 if not given */
 	const char *ignored;      /* the first unknown -o option, for -v */
+	int queue_only;           /* -odq */
+	int force;                /* --force: flush ignores backoff */
+	const char *remove_id;    /* --remove ID */
 	char **recipients;        /* the operands, in argv */
 	int nrecipients;
 };

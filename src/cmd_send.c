@@ -5,15 +5,18 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alias.h"
 #include "buf.h"
 #include "config.h"
-#include "cred.h"
+#include "deadletter.h"
 #include "envelope.h"
 #include "header.h"
 #include "log.h"
+#include "outbox.h"
+#include "queue.h"
 #include "session.h"
 #include "spool.h"
 
@@ -26,28 +29,7 @@ struct send_job {
 	struct headers headers;
 	struct envelope env;
 	struct buf header_block;
-	struct buf password;
-	char ehlo_name[256];
 };
-
-/* The EHLO name: the account's domain, else this host's name when it is
- * a plausible domain name, else "localhost". */
-static void pick_ehlo_name(const struct account *a, char *out, size_t n)
-{
-	int ok = 1;
-
-	if (a->domain) {
-		snprintf(out, n, "%s", a->domain);
-		return;
-	}
-	if (gethostname(out, n) != 0 || !*out)
-		ok = 0;
-	for (const char *p = out; ok && *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
-			ok = 0;
-	if (!ok)
-		snprintf(out, n, "localhost");
-}
 
 static int prepare(struct send_job *j, const struct options *o, const struct account **acct,
 		   struct err *e)
@@ -61,8 +43,7 @@ static int prepare(struct send_job *j, const struct options *o, const struct acc
 	log_set_target(j->cfg.log);
 	if (j->cfg.aliases && aliases_load(&j->aliases, j->cfg.aliases, e) < 0)
 		return -1;
-	if (spool_read(STDIN_FILENO, o->dot_ends_input, &j->spool, e) < 0 ||
-	    header_parse(&j->headers, j->spool.fd, j->spool.size, e) < 0)
+	if (header_parse(&j->headers, j->spool.fd, j->spool.size, e) < 0)
 		return -1;
 	if (envelope_option_sender(o, &opt_sender, e) < 0)
 		return -1;
@@ -86,35 +67,98 @@ static void log_outcome(const struct send_job *j, const struct account *a, int o
 		    ok ? "sent" : "failed", detail);
 }
 
+static off_t message_size(const struct send_job *j)
+{
+	return (off_t)j->header_block.len + (j->spool.size - j->headers.body_off);
+}
+
+/* A temporary failure (or -odq): the message goes into the queue, and the
+ * caller is told it will be retried. */
+static int enqueue(struct send_job *j, const struct account *a, int tried, struct err *e)
+{
+	struct queue_entry qe = {.account = a->name, .sender = j->env.sender, .rcpts = j->env.rcpts,
+				 .has_8bit = j->spool.has_8bit, .attempts = tried,
+				 .error = tried ? e->msg : NULL};
+	struct buf dir;
+	struct err qerr = {0};
+	int rc;
+
+	qe.first = (long long)time(NULL);
+	qe.next = qe.first + (tried ? queue_backoff(1) : 0);
+	buf_init(&dir, 8192);
+	rc = queue_dir(&dir, &qerr);
+	if (rc == 0)
+		rc = queue_add(dir.data, &qe, &j->header_block, j->spool.fd, j->headers.body_off,
+			       j->spool.size, &qerr);
+	buf_free(&dir);
+	if (rc < 0) {
+		if (!tried)
+			*e = qerr;
+		else
+			err_append(e, "and it could not be queued: %.400s", qerr.msg);
+		return -1;
+	}
+	if (tried)
+		fprintf(stderr, "postern: queued %s: %s; will retry\n", qe.id, e->msg);
+	else
+		log_info("queued %s", qe.id);
+	log_message(1, "queued %s account=%s from=<%s> recipients=%d: %s", qe.id, a->name,
+		    j->env.sender, j->env.rcpts.n, tried ? e->msg : "-odq");
+	return 0;
+}
+
+/* A permanent failure: the text goes to ~/dead.letter, and the error says so. */
+static int bury(struct send_job *j, int prepared, struct err *e)
+{
+	struct buf none;
+	struct err derr = {0};
+	const char *sender = j->env.sender ? j->env.sender : "";
+	int rc;
+
+	if (j->spool.fd < 0)
+		return -1;
+	buf_init(&none, 1);
+	rc = prepared ? deadletter_append(sender, e->msg, &j->header_block, j->spool.fd,
+					  j->headers.body_off, j->spool.size, &derr)
+		      : deadletter_append(sender, e->msg, &none, j->spool.fd, 0, j->spool.size, &derr);
+	buf_free(&none);
+	if (rc < 0)
+		return err_append(e, "and the message could not be saved: %.400s", derr.msg);
+	return err_append(e, "the message was saved in ~/dead.letter");
+}
+
 static int deliver(struct send_job *j, const struct options *o, const struct account *a,
 		   struct err *e)
 {
-	struct smtp_params p = {.ehlo_name = j->ehlo_name, .tls_active = a->tls == TLS_IMPLICIT, .auth = a->auth,
-				.refused = a->refused};
 	struct smtp_message m = {.sender = j->env.sender, .rcpts = &j->env.rcpts,
-				 .has_8bit = j->spool.has_8bit};
-	struct message_source src = {.header_block = &j->header_block, .fd = j->spool.fd,
-				     .body_off = j->headers.body_off, .body_end = j->spool.size};
-	char final[400] = "";
+				 .has_8bit = j->spool.has_8bit, .size = message_size(j)};
+	struct session_job own = {.m = &m, .src = {.header_block = &j->header_block,
+		.fd = j->spool.fd, .body_off = j->headers.body_off, .body_end = j->spool.size}};
+	struct outbox_stats st = {0};
+	struct buf dir;
+	struct err ignored = {0};
+	int use_queue = a->queue == QUEUE_AUTO;
 
 	if (o->body_type && strcasecmp(o->body_type, "8BITMIME") == 0)
 		m.has_8bit = 1;
-	m.size = (off_t)j->header_block.len + (j->spool.size - j->headers.body_off);
-	if (cred_password(a, &j->password, e) < 0)
-		return -1;
-	if (a->user) {
-		p.creds.user = a->user;
-		p.creds.password = j->password.data;
+	if (o->queue_only)
+		return enqueue(j, a, 0, e);
+	buf_init(&dir, 8192);
+	if (use_queue && queue_dir(&dir, &ignored) < 0)
+		buf_reset(&dir);   /* no queue folder: send alone, report as before */
+	outbox_send(&j->cfg, dir.len ? dir.data : NULL, a, &own, 0, &st, e);
+	buf_free(&dir);
+	if (own.done == 1) {
+		log_outcome(j, a, 1, own.final);
+		log_info("delivered to %s: %s", a->host, own.final);
+		return 0;
 	}
-	pick_ehlo_name(a, j->ehlo_name, sizeof j->ehlo_name);
-	if (session_send(a, &p, &m, &src, final, sizeof final, e) < 0) {
-		log_outcome(j, a, 0, e->msg);
-		return -1;
-	}
-	buf_wipe(&j->password);
-	log_outcome(j, a, 1, final);
-	log_info("delivered to %s: %s", a->host, final);
-	return 0;
+	if (own.done == -1)
+		*e = own.err;
+	log_outcome(j, a, 0, e->msg);
+	if (err_is_temporary(e->kind))
+		return use_queue ? enqueue(j, a, 1, e) : -1;
+	return bury(j, 1, e);
 }
 
 int cmd_send(const struct options *o, struct err *e)
@@ -126,13 +170,19 @@ int cmd_send(const struct options *o, struct err *e)
 	memset(&j, 0, sizeof j);
 	j.spool.fd = -1;
 	buf_init(&j.header_block, 2 * HEADER_SECTION_MAX);
-	buf_init(&j.password, PASSWORD_MAX);
-	rc = prepare(&j, o, &a, e);
+	/* The message is read first, so that a broken configuration cannot
+	 * lose it: it is saved in dead.letter instead. */
+	rc = spool_read(STDIN_FILENO, o->dot_ends_input, &j.spool, e);
 	if (rc == 0)
+		rc = prepare(&j, o, &a, e);
+	if (rc == 0) {
 		rc = deliver(&j, o, a, e);
-	else if (j.cfg.path)   /* the log is configured: say why nothing was sent */
-		log_message(0, "not sent: %s", e->msg);
-	buf_free(&j.password);
+	} else if (j.spool.fd >= 0) {
+		if (j.cfg.path)   /* the log is configured: say why nothing was sent */
+			log_message(0, "not sent: %s", e->msg);
+		if (!err_is_temporary(e->kind))
+			bury(&j, 0, e);
+	}
 	buf_free(&j.header_block);
 	envelope_free(&j.env);
 	header_free(&j.headers);

@@ -24,6 +24,7 @@ static const struct {
 	enum scope scope;
 } known_keys[] = {
 	{"account", IN_GLOBAL}, {"aliases", IN_GLOBAL}, {"log", IN_GLOBAL},
+	{"queue", IN_GLOBAL}, {"queue_lifetime", IN_GLOBAL}, {"queue", IN_ACCOUNT},
 	{"host", IN_ACCOUNT}, {"port", IN_ACCOUNT}, {"tls", IN_ACCOUNT},
 	{"tls_ca_file", IN_ACCOUNT}, {"tls_fingerprint", IN_ACCOUNT},
 	{"from", IN_ACCOUNT}, {"domain", IN_ACCOUNT}, {"auth", IN_ACCOUNT},
@@ -398,7 +399,8 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	static const char *const tls_words[] = {"starttls", "implicit", NULL};
 	static const char *const auth_words[] = {"auto", "plain", "login", NULL};
 	static const char *const refused_words[] = {"all", "skip", NULL};
-	int tls, auth, refused;
+	static const char *const queue_words[] = {"auto", "never", NULL};
+	int tls, auth, refused, queue;
 
 	a->line = scan_line_of(l->scan, section, "");
 	if (!(a->name = strdup(section)))
@@ -415,8 +417,10 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	    dup_str(l, section, "password_command", &a->password_command) < 0 ||
 	    take_password(l, section, &a->password) < 0 ||
 	    get_number(l, section, "timeout", 1, TIMEOUT_MAX, TIMEOUT_DEFAULT, &a->timeout) < 0 ||
-	    get_choice(l, section, "refused_recipients", refused_words, REFUSED_ALL, &refused) < 0)
+	    get_choice(l, section, "refused_recipients", refused_words, REFUSED_ALL, &refused) < 0 ||
+	    get_choice(l, section, "queue", queue_words, -1, &queue) < 0)
 		return -1;
+	a->queue = queue;
 	a->tls = tls;
 	a->auth = auth;
 	a->refused = refused;
@@ -434,8 +438,44 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	return 0;
 }
 
+/* "5d", "12h", "30m", "90s" or plain seconds. */
+static int get_duration(struct loader *l, const char *section, const char *key, long long def,
+			long long *out)
+{
+	const char *v = get(l, section, key), *errstr;
+	char num[32];
+	size_t n;
+	long long mult = 1;
+
+	*out = def;
+	if (!v)
+		return 0;
+	n = strlen(v);
+	if (n == 0 || n >= sizeof num)
+		return bad_value(l, section, key, "expected a duration such as 5d, 12h, 30m or 90s");
+	memcpy(num, v, n + 1);
+	switch (num[n - 1]) {
+	case 'd': mult = 86400; num[n - 1] = '\0'; break;
+	case 'h': mult = 3600; num[n - 1] = '\0'; break;
+	case 'm': mult = 60; num[n - 1] = '\0'; break;
+	case 's': num[n - 1] = '\0'; break;
+	default: break;
+	}
+	*out = strtonum(num, 1, 3650LL * 86400, &errstr) * mult;
+	if (errstr || *out > 3650LL * 86400)
+		return bad_value(l, section, key, "expected a duration such as 5d, 12h, 30m or 90s");
+	return 0;
+}
+
 static int load_global(struct loader *l, struct config *c)
 {
+	static const char *const queue_words[] = {"auto", "never", NULL};
+	int queue;
+
+	if (get_choice(l, GLOBAL_SECTION, "queue", queue_words, QUEUE_AUTO, &queue) < 0 ||
+	    get_duration(l, GLOBAL_SECTION, "queue_lifetime", 5 * 86400, &c->queue_lifetime) < 0)
+		return -1;
+	c->queue = queue;
 	if (dup_str(l, GLOBAL_SECTION, "account", &c->default_account) < 0 ||
 	    dup_str(l, GLOBAL_SECTION, "aliases", &c->aliases) < 0 ||
 	    dup_str(l, GLOBAL_SECTION, "log", &c->log) < 0)
@@ -467,6 +507,9 @@ static int load_sections(struct loader *l, struct config *c, const struct stat *
 	}
 	if (load_global(l, c) < 0)
 		return -1;
+	for (int i = 0; i < c->naccounts; i++)
+		if ((int)c->accounts[i].queue < 0)
+			c->accounts[i].queue = c->queue;
 	if (c->naccounts == 0)
 		return err_set(l->e, ERR_CONFIG, "%s: no account section (such as [work]) defined", l->path);
 	if (c->default_account) {

@@ -13,6 +13,7 @@
 enum tls_mode { TLS_STARTTLS, TLS_IMPLICIT };
 enum auth_choice { AUTH_AUTO, AUTH_PLAIN, AUTH_LOGIN };
 enum refused_policy { REFUSED_ALL, REFUSED_SKIP };
+enum queue_policy { QUEUE_AUTO, QUEUE_NEVER };
 
 struct account {
 	char *name;
@@ -30,6 +31,7 @@ struct account {
 	char *password;                /* wiped by config_free */
 	long timeout;                  /* seconds per protocol step */
 	enum refused_policy refused;
+	enum queue_policy queue;       /* what to do on a temporary failure */
 	int line;                      /* where the section starts, for messages */
 };
 
@@ -38,6 +40,8 @@ struct config {
 	char *default_account;
 	char *aliases;
 	char *log;
+	enum queue_policy queue;       /* [postern] queue, the accounts' default */
+	long long queue_lifetime;      /* seconds before a queued message is given up */
 	struct account *accounts;
 	int naccounts;
 };

@@ -64,6 +64,21 @@ int err_prefix(struct err *e, const char *fmt, ...)
 	return -1;
 }
 
+int err_append(struct err *e, const char *fmt, ...)
+{
+	size_t n = strlen(e->msg);
+	va_list ap;
+
+	if (n + 2 < sizeof e->msg) {
+		memcpy(e->msg + n, "; ", 3);
+		va_start(ap, fmt);
+		vsnprintf(e->msg + n + 2, sizeof e->msg - n - 2, fmt, ap);
+		va_end(ap);
+		err_sanitize(e->msg);
+	}
+	return -1;
+}
+
 int err_exit_code(enum err_kind kind)
 {
 	if (kind < 0 || kind >= ERR_KIND_COUNT)

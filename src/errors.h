@@ -40,6 +40,9 @@ int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
 int err_prefix(struct err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Appends "; DETAIL" to the existing message (keeps the kind); returns -1. */
+int err_append(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The sysexits code for a kind (0 for ERR_NONE). */
 int err_exit_code(enum err_kind kind);
 

@@ -3,10 +3,12 @@
  * line on stderr and one sysexits code. */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "args.h"
+#include "cmd_queue.h"
 #include "cmd_send.h"
 #include "errors.h"
 
@@ -18,6 +20,13 @@ static void harden(void)
 	setrlimit(RLIMIT_CORE, &none);
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+static int called_as(const char *argv0, const char *name)
+{
+	const char *base = strrchr(argv0, '/');
+
+	return strcmp(base ? base + 1 : argv0, name) == 0;
 }
 
 int main(int argc, char **argv)
@@ -32,6 +41,8 @@ int main(int argc, char **argv)
 			"(see postern --help)\n");
 		return err_exit_code(e.kind);
 	}
+	if (called_as(argv[0], "mailq") && o.mode == MODE_SEND)
+		o.mode = MODE_MAILQ;
 	switch (o.mode) {
 	case MODE_VERSION:
 		printf("postern %s\n", POSTERN_VERSION);
@@ -41,6 +52,15 @@ int main(int argc, char **argv)
 		return 0;
 	case MODE_SEND:
 		rc = cmd_send(&o, &e);
+		break;
+	case MODE_FLUSH:
+		rc = cmd_flush(&o, &e);
+		break;
+	case MODE_MAILQ:
+		rc = cmd_mailq(&o, &e);
+		break;
+	case MODE_REMOVE:
+		rc = cmd_remove(&o, &e);
 		break;
 	}
 	if (rc < 0) {

@@ -72,8 +72,9 @@ like "$ERR" "refused@example.test" "refused_recipients = skip: refused one named
 ok $([ -n "$(delivered "$good")" ]; echo $?) "refused_recipients = skip: the others get it"
 
 # --- 4xx on RCPT is temporary
-msg x tempfail | run_postern -C "$CFG" tempfail@example.test
-is "$RC" 75 "451 on RCPT: exit 75"
+e2e_config "$TEST_TMP/never.ini" "$SMARTHOST_PORT_SUBMIT" "queue = never"
+msg x tempfail | run_postern -C "$TEST_TMP/never.ini" tempfail@example.test
+is "$RC" 75 "451 on RCPT with queue = never: exit 75"
 like "$ERR" "451 4\.3\.0" "451 on RCPT: the server's reply is shown"
 
 # --- wrong password

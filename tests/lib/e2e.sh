@@ -4,6 +4,9 @@
 # first call starts a private one in $TEST_TMP and stops it on exit.
 
 SMARTHOST=$TOP/tests/lib/smarthost.sh
+# A private home: the queue and dead.letter of these tests stay in TEST_TMP.
+export HOME=$TEST_TMP/home XDG_STATE_HOME=$TEST_TMP/home/.local/state
+mkdir -p "$HOME"
 
 e2e_setup() {
 	if [ -z "${SMARTHOST_ENV:-}" ] || [ ! -f "$SMARTHOST_ENV" ]; then

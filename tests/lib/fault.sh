@@ -114,9 +114,11 @@ fault_config() {
 	local port=$1 tls=${2:-starttls}
 	shift; [ $# -gt 0 ] && shift
 	local certs; certs=$(fault_certs) || return 1
-	local keys=(host port tls tls_ca_file from user password timeout)
+	# queue = never: these tests check how each fault is classified (the
+	# exit code), not the queue, which tests/e2e/queue.sh covers.
+	local keys=(host port tls tls_ca_file from user password timeout queue)
 	local -A val=([host]=127.0.0.1 [port]=$port [tls]=$tls [tls_ca_file]=$certs/ca.pem
-		[from]=sender@example.test [user]=demo [password]=$FAULT_PASSWORD [timeout]=2)
+		[from]=sender@example.test [user]=demo [password]=$FAULT_PASSWORD [timeout]=2 [queue]=never)
 	local extra=() line key
 	for line in "$@"; do
 		key=${line%%=*}; key=${key//[[:space:]]/}

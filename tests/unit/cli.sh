@@ -16,6 +16,7 @@ host = 127.0.0.1
 port = 9
 from = me@example.test
 timeout = 2
+queue = never
 EOI
 chmod 600 "$CFG"
 msg='Subject: x
@@ -102,6 +103,7 @@ from = me@example.test
 user = u
 password_command = "echo secret; exec >/dev/null; sleep 30"
 timeout = 2
+queue = never
 EOI
 chmod 600 "$TEST_TMP/pc.ini"
 RUN_TIMEOUT=15 run_postern -C "$TEST_TMP/pc.ini" a@example.test <<<"$msg"

@@ -1,0 +1,115 @@
+#include "cmd_queue.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "log.h"
+#include "outbox.h"
+#include "queue.h"
+
+static int load_config(const struct options *o, struct config *cfg, struct err *e)
+{
+	char *path = config_find(o->config_file, e);
+	int rc;
+
+	if (!path)
+		return -1;
+	rc = config_load(cfg, path, e);
+	free(path);
+	if (rc == 0)
+		log_set_target(cfg->log);
+	return rc;
+}
+
+int cmd_flush(const struct options *o, struct err *e)
+{
+	struct config cfg;
+	struct outbox_stats st = {0};
+	int rc;
+
+	if (load_config(o, &cfg, e) < 0) {
+		config_free(&cfg);
+		return -1;
+	}
+	rc = outbox_flush(&cfg, o->force, &st, e);
+	log_info("flush: %d sent, %d deferred, %d given up, %d busy elsewhere", st.sent, st.deferred,
+		 st.failed, st.busy);
+	config_free(&cfg);
+	return rc;
+}
+
+static void print_age(long long secs)
+{
+	if (secs < 3600)
+		printf("%4lldm", secs / 60);
+	else if (secs < 86400)
+		printf("%4lldh", secs / 3600);
+	else
+		printf("%4lldd", secs / 86400);
+}
+
+int cmd_mailq(const struct options *o, struct err *e)
+{
+	struct queue_entry *v;
+	struct buf dir;
+	int n;
+	long long now = (long long)time(NULL);
+
+	(void)o;
+	buf_init(&dir, 8192);
+	if (queue_dir(&dir, e) < 0 || queue_list(dir.data, &v, &n, e) < 0) {
+		buf_free(&dir);
+		return -1;
+	}
+	if (n == 0)
+		printf("Mail queue is empty\n");
+	for (int i = 0; i < n; i++) {
+		printf("%s ", v[i].id);
+		print_age(now - v[i].first);
+		printf(" %8lld %-12s attempts=%d next=", (long long)v[i].size, v[i].account,
+		       v[i].attempts);
+		print_age(v[i].next > now ? v[i].next - now : 0);
+		printf("\n  from <%s>\n", v[i].sender);
+		for (int k = 0; k < v[i].rcpts.n; k++)
+			printf("  to   <%s>\n", v[i].rcpts.v[k].spec);
+		if (v[i].error)
+			printf("  last error: %s\n", v[i].error);
+		queue_entry_free(&v[i]);
+	}
+	if (n)
+		printf("-- %d message%s queued\n", n, n == 1 ? "" : "s");
+	free(v);
+	buf_free(&dir);
+	return 0;
+}
+
+int cmd_remove(const struct options *o, struct err *e)
+{
+	struct buf dir;
+	int fd, rc;
+
+	for (const char *p = o->remove_id; *p; p++)
+		if (*p == '/' || *p == '.')
+			return err_set(e, ERR_USAGE, "--remove: '%s' is not a queue id", o->remove_id);
+	buf_init(&dir, 8192);
+	if (queue_dir(&dir, e) < 0) {
+		buf_free(&dir);
+		return -1;
+	}
+	fd = queue_lock(dir.data, o->remove_id);
+	if (fd == -1)
+		rc = err_set(e, ERR_USAGE, "--remove: no queued message %s (see postern -bp)", o->remove_id);
+	else if (fd == -2)
+		rc = err_set(e, ERR_TEMP, "--remove: %s is being sent right now; try again", o->remove_id);
+	else
+		rc = queue_remove(dir.data, o->remove_id, e);
+	if (fd >= 0)
+		close(fd);
+	buf_free(&dir);
+	return rc;
+}

@@ -1,0 +1,220 @@
+#include "outbox.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cred.h"
+#include "deadletter.h"
+#include "log.h"
+#include "queue.h"
+
+#define BATCH_MAX 1000   /* queued messages sent over one connection */
+
+/* A queued message taken for this run: locked, with its job. */
+struct taken {
+	struct queue_entry qe;
+	int fd;
+	struct smtp_message m;
+};
+
+static struct buf empty_block;   /* queued files already hold their headers */
+
+/* The EHLO name: the account's domain, else this host's name when it is
+ * a plausible domain name, else "localhost". */
+static void ehlo_name(const struct account *a, char *out, size_t n)
+{
+	int ok = 1;
+
+	if (a->domain) {
+		snprintf(out, n, "%s", a->domain);
+		return;
+	}
+	if (gethostname(out, n) != 0 || !*out)
+		ok = 0;
+	for (const char *p = out; ok && *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			ok = 0;
+	if (!ok)
+		snprintf(out, n, "localhost");
+}
+
+static void give_up(const char *qdir, struct taken *t, const char *why, struct outbox_stats *st)
+{
+	struct err e2 = {0};
+
+	if (deadletter_append(t->qe.sender, why, &empty_block, t->fd, 0, t->qe.size, &e2) < 0) {
+		log_warn("queued %s: %s; could not save it to dead.letter (%s), it stays queued",
+			 t->qe.id, why, e2.msg);
+		return;
+	}
+	queue_remove(qdir, t->qe.id, &e2);
+	fprintf(stderr, "postern: queued %s: %s; gave up, saved in ~/dead.letter\n", t->qe.id, why);
+	log_message(0, "queued %s given up: %s", t->qe.id, why);
+	st->failed++;
+}
+
+static void defer(const char *qdir, struct taken *t, const char *why, struct outbox_stats *st)
+{
+	struct err e2 = {0};
+
+	t->qe.attempts++;
+	t->qe.next = (long long)time(NULL) + queue_backoff(t->qe.attempts);
+	free(t->qe.error);
+	t->qe.error = strdup(why);
+	if (queue_update(qdir, &t->qe, &e2) < 0)
+		log_warn("queued %s: %s", t->qe.id, e2.msg);
+	log_info("queued %s deferred (attempt %d): %s", t->qe.id, t->qe.attempts, why);
+	st->deferred++;
+}
+
+/* Locks and re-reads the account's due entries; expired ones go to
+ * dead.letter here. Returns how many were taken. */
+static int take_due(const struct config *cfg, const char *qdir, const struct account *a, int force,
+		    struct taken *out, int max, struct outbox_stats *st)
+{
+	struct queue_entry *all;
+	struct err e2 = {0};
+	long long now = (long long)time(NULL);
+	int n = 0, count;
+
+	if (queue_list(qdir, &all, &count, &e2) < 0)
+		return 0;
+	for (int i = 0; i < count; i++) {
+		struct taken *t = &out[n];
+		int fd;
+		if (n == max || strcasecmp(all[i].account, a->name) != 0 || (!force && all[i].next > now))
+			continue;
+		fd = queue_lock(qdir, all[i].id);
+		if (fd < 0) {
+			st->busy += fd == -2;
+			continue;
+		}
+		if (queue_read(qdir, all[i].id, &t->qe, &e2) <= 0) {   /* sent meanwhile */
+			close(fd);
+			continue;
+		}
+		t->fd = fd;
+		if (now - t->qe.first > cfg->queue_lifetime) {
+			char why[ERR_MSG_MAX + 64];
+			snprintf(why, sizeof why, "still undelivered after %lld days: %s",
+				 (now - t->qe.first) / 86400, t->qe.error ? t->qe.error : "");
+			give_up(qdir, t, why, st);
+			queue_entry_free(&t->qe);
+			close(fd);
+			continue;
+		}
+		t->m = (struct smtp_message){.sender = t->qe.sender, .rcpts = &t->qe.rcpts,
+					     .size = t->qe.size, .has_8bit = t->qe.has_8bit};
+		n++;
+	}
+	for (int i = 0; i < count; i++)
+		queue_entry_free(&all[i]);
+	free(all);
+	return n;
+}
+
+static void record(const char *qdir, struct taken *t, const struct session_job *job,
+		   const struct err *conn_err, struct outbox_stats *st)
+{
+	struct err e2 = {0};
+
+	if (job->done == 1) {
+		queue_remove(qdir, t->qe.id, &e2);
+		log_info("queued %s delivered: %s", t->qe.id, job->final);
+		log_message(1, "queued %s sent: %s", t->qe.id, job->final);
+		st->sent++;
+	} else if (job->done == -1 && !err_is_temporary(job->err.kind)) {
+		give_up(qdir, t, job->err.msg, st);
+	} else {
+		/* Deferred, or never tried because the connection failed. A
+		 * message whose final dot got no reply stays too: a possible
+		 * duplicate is better than a loss. */
+		defer(qdir, t, job->done == -1 ? job->err.msg : conn_err->msg, st);
+	}
+}
+
+static int run_batch(const char *qdir, const struct account *a, struct session_job *jobs,
+		     int njobs, struct taken *taken, int ntaken, int own, struct outbox_stats *st,
+		     struct err *e)
+{
+	struct smtp_params p = {.auth = a->auth, .refused = a->refused,
+				.tls_active = a->tls == TLS_IMPLICIT};
+	struct err conn_err = {0};
+	struct buf password;
+	char ehlo[256];
+
+	buf_init(&password, PASSWORD_MAX);
+	ehlo_name(a, ehlo, sizeof ehlo);
+	p.ehlo_name = ehlo;
+	if (cred_password(a, &password, &conn_err) == 0) {
+		if (a->user) {
+			p.creds.user = a->user;
+			p.creds.password = password.data ? password.data : "";
+		}
+		session_send_batch(a, &p, jobs, njobs, &conn_err);
+	}
+	buf_free(&password);
+	if (own && jobs[0].done == 0)
+		jobs[0].err = conn_err;
+	for (int i = 0; i < ntaken; i++)
+		record(qdir, &taken[i], &jobs[own + i], &conn_err, st);
+	*e = conn_err;
+	return 0;
+}
+
+int outbox_send(const struct config *cfg, const char *qdir, const struct account *a,
+		struct session_job *own, int force, struct outbox_stats *st, struct err *e)
+{
+	struct taken *taken = calloc(BATCH_MAX, sizeof *taken);
+	struct session_job *jobs = calloc(BATCH_MAX + 1, sizeof *jobs);
+	int ntaken = 0, njobs = 0;
+
+	if (!taken || !jobs) {
+		free(taken);
+		free(jobs);
+		return err_set(e, ERR_OS, "out of memory");
+	}
+	if (own)
+		jobs[njobs++] = *own;
+	if (qdir)
+		ntaken = take_due(cfg, qdir, a, force, taken, BATCH_MAX, st);
+	for (int i = 0; i < ntaken; i++)
+		jobs[njobs++] = (struct session_job){.m = &taken[i].m,
+			.src = {.header_block = &empty_block, .fd = taken[i].fd, .body_off = 0,
+				.body_end = taken[i].qe.size}};
+	if (njobs)
+		run_batch(qdir, a, jobs, njobs, taken, ntaken, own != NULL, st, e);
+	if (own)
+		*own = jobs[0];
+	for (int i = 0; i < ntaken; i++) {
+		close(taken[i].fd);
+		queue_entry_free(&taken[i].qe);
+	}
+	free(taken);
+	free(jobs);
+	return 0;
+}
+
+int outbox_flush(const struct config *cfg, int force, struct outbox_stats *st, struct err *e)
+{
+	struct buf qdir;
+	int rc = 0;
+
+	buf_init(&qdir, 8192);
+	if (queue_dir(&qdir, e) < 0) {
+		buf_free(&qdir);
+		return -1;
+	}
+	queue_sweep(qdir.data, 3600);
+	for (int i = 0; i < cfg->naccounts && rc == 0; i++) {
+		struct err conn = {0};
+		rc = outbox_send(cfg, qdir.data, &cfg->accounts[i], NULL, force, st, &conn);
+	}
+	buf_free(&qdir);
+	return rc;
+}

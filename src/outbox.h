@@ -1,0 +1,29 @@
+/*
+ * Everything that leaves through one connection: the message being sent
+ * now (if any) and the account's queued messages that are due, so a flush
+ * costs one TLS handshake and one AUTH, and a successful send also empties
+ * the queue behind it. Every queued message's outcome is recorded: sent
+ * (removed), deferred (attempts, backoff, last error), refused for good
+ * (dead.letter, removed), or too old (dead.letter, removed).
+ */
+#ifndef POSTERN_OUTBOX_H
+#define POSTERN_OUTBOX_H
+
+#include "config.h"
+#include "errors.h"
+#include "session.h"
+
+struct outbox_stats {
+	int sent, deferred, failed, busy;
+};
+
+/* Sends `own` (NULL for none) and then the due entries of account `a`
+ * (all of them with force) from queue folder `qdir` (NULL: no queue).
+ * own->done says what became of it. -1 only for local errors. */
+int outbox_send(const struct config *cfg, const char *qdir, const struct account *a,
+		struct session_job *own, int force, struct outbox_stats *st, struct err *e);
+
+/* postern -q: every account's due entries, one connection per account. */
+int outbox_flush(const struct config *cfg, int force, struct outbox_stats *st, struct err *e);
+
+#endif
