@@ -1,0 +1,154 @@
+# End to end: the queue. Nothing accepted is lost: a temporary failure is
+# queued (exit 0), postern -q delivers it exactly once over one connection
+# per account, permanent failures go to ~/dead.letter, and a writer killed
+# at any moment leaves whole entries or none.
+. "$TOP/tests/lib/common.sh"
+. "$TOP/tests/lib/e2e.sh"
+e2e_setup
+u=$$
+QDIR=$XDG_STATE_HOME/postern/queue
+CFG=$TEST_TMP/q.ini
+DOWN=$TEST_TMP/down.ini
+e2e_config "$CFG"
+e2e_config "$DOWN" 1   # same account, a port where nothing listens: the smarthost is "down"
+msg() { printf 'From: demo@example.test\nTo: %s\nSubject: %s\n\nqueued body\n' "$1" "$2"; }
+entries() { ls "$QDIR" 2>/dev/null | grep -c '\.env$'; }
+count_delivered() { bash "$SMARTHOST" wait-delivery "$SMARTHOST_DIR" "$1" 0.5 2>/dev/null | grep -c .; }
+# delivered_table: "COUNT ADDRESS" for every Delivered-To in the Maildir, in one pass.
+delivered_table() {
+	find "$SMARTHOST_MAILDIR/new" "$SMARTHOST_MAILDIR/cur" -type f -exec grep -hi '^Delivered-To:' {} + |
+		awk '{print tolower($2)}' | sort | uniq -c >"$TEST_TMP/table"
+}
+count_in_table() { awk -v a="$1" '$2 == a {print $1; f=1} END {if (!f) print 0}' "$TEST_TMP/table"; }
+connections() { bash "$SMARTHOST" count-connections "$SMARTHOST_DIR"; }
+
+# --- smarthost down: queued, exit 0; then -q delivers it exactly once
+to=down-$u@example.test
+msg "$to" down | run_postern -C "$DOWN" "$to"
+is "$RC" 0 "smarthost down: exit 0"
+like "$ERR" "^postern: queued [0-9]{14}-[0-9a-f]+: connect 127.0.0.1 port 1: .*; will retry$" \
+	"smarthost down: one line saying queued, why, and that it will retry"
+is "$(entries)" 1 "smarthost down: one entry in the queue"
+run_postern -C "$CFG" -bp
+like "$OUT" "$to" "-bp lists the queued message with its recipient"
+like "$OUT" "attempts=1" "-bp shows the attempts"
+like "$OUT" "last error: connect" "-bp shows the last error"
+run_postern -C "$CFG" -q
+is "$RC" 0 "-q: exit 0"
+is "$(entries)" 1 "-q respects the backoff: not due yet, still queued"
+run_postern -C "$CFG" -q --force
+is "$RC" 0 "-q --force: exit 0"
+sleep 1
+is "$(count_delivered "$to")" 1 "-q --force: delivered exactly once"
+is "$(entries)" 0 "-q --force: the queue is empty"
+run_postern -C "$CFG" -bp
+like "$OUT" "Mail queue is empty" "-bp: empty queue said so"
+
+# --- 4xx on RCPT: queued; 5xx on RCPT: dead.letter, exit 67, not queued
+msg tempfail@example.test tempfail | run_postern -C "$CFG" tempfail@example.test
+is "$RC" 0 "451 on RCPT: queued, exit 0"
+like "$ERR" "queued .*451 4\.3\.0" "451 on RCPT: the reply is in the queued line"
+id=$(ls "$QDIR" | sed -n 's/\.env$//p' | head -n 1)
+run_postern -C "$CFG" --remove "$id"
+is "$RC" 0 "--remove ID: exit 0"
+is "$(entries)" 0 "--remove ID: the entry is gone"
+run_postern -C "$CFG" --remove 20990101000000-000000000000
+is "$RC" 64 "--remove of an unknown id: exit 64"
+rm -f "$HOME/dead.letter"
+msg refused@example.test refused | run_postern -C "$CFG" refused@example.test
+is "$RC" 67 "550 on RCPT: exit 67"
+like "$ERR" "saved in ~/dead.letter" "550 on RCPT: the error says where the message went"
+is "$(entries)" 0 "550 on RCPT: not queued"
+grep -q "^X-Postern-Failure: RCPT: .*550 5.1.1" "$HOME/dead.letter"; ok $? "dead.letter names the failure"
+grep -q "^Subject: refused" "$HOME/dead.letter"; ok $? "dead.letter holds the message"
+
+# --- -odq queues without trying (no connection)
+before=$(connections)
+to=odq-$u@example.test
+msg "$to" odq | run_postern -C "$CFG" -odq "$to"
+is "$RC" 0 "-odq: exit 0"
+is "$(entries)" 1 "-odq: queued"
+is "$(connections)" "$before" "-odq: no connection made"
+
+# --- opportunistic flush: a successful send also empties the due queue
+to2=after-$u@example.test
+msg "$to2" after | run_postern -C "$CFG" "$to2"
+is "$RC" 0 "send after -odq: exit 0"
+sleep 1
+is "$(count_delivered "$to")" 1 "opportunistic flush: the queued message went along"
+is "$(entries)" 0 "opportunistic flush: queue empty"
+
+# --- 100 queued messages, one -q: one connection, each delivered once
+for i in $(seq 100); do msg "many-$i-$u@example.test" "many $i" | "$POSTERN" -C "$CFG" -odq "many-$i-$u@example.test"; done
+is "$(entries)" 100 "100 messages queued"
+before=$(connections)
+run_postern -C "$CFG" -q
+is "$RC" 0 "-q over 100 messages: exit 0"
+sleep 1
+is "$(( $(connections) - before ))" 1 "-q over 100 messages: one connection"
+delivered_table
+missing=0; for i in $(seq 100); do [ "$(count_in_table "many-$i-$u@example.test")" = 1 ] || missing=$((missing + 1)); done
+is "$missing" 0 "-q over 100 messages: every one delivered exactly once"
+is "$(entries)" 0 "-q over 100 messages: queue empty"
+
+# --- two flushers at once over 50 messages: each delivered exactly once
+for i in $(seq 50); do msg "twin-$i-$u@example.test" "twin $i" | "$POSTERN" -C "$CFG" -odq "twin-$i-$u@example.test"; done
+"$POSTERN" -C "$CFG" -q & p1=$!
+"$POSTERN" -C "$CFG" -q & p2=$!
+wait $p1; r1=$?; wait $p2; r2=$?
+is "$r1.$r2" "0.0" "two concurrent -q: both exit 0"
+sleep 1
+dup=0; miss=0
+delivered_table
+for i in $(seq 50); do
+	c=$(count_in_table "twin-$i-$u@example.test")
+	[ "$c" -gt 1 ] && dup=$((dup + 1)); [ "$c" -lt 1 ] && miss=$((miss + 1))
+done
+is "$dup.$miss" "0.0" "two concurrent -q: no duplicate, none missing"
+
+# --- queue_lifetime: too old -> dead.letter
+e2e_config "$TEST_TMP/life.ini" 1
+sed -i '1a queue_lifetime = 1s' "$TEST_TMP/life.ini"
+rm -f "$HOME/dead.letter"
+msg old-$u@example.test old | run_postern -C "$TEST_TMP/life.ini" "old-$u@example.test"
+sleep 2.2
+run_postern -C "$TEST_TMP/life.ini" -q --force
+is "$(entries)" 0 "older than queue_lifetime: removed from the queue"
+like "$ERR" "gave up, saved in ~/dead.letter" "older than queue_lifetime: reported"
+grep -q "^Subject: old" "$HOME/dead.letter"; ok $? "older than queue_lifetime: moved to dead.letter"
+
+# --- a writer killed with SIGKILL at many points: only whole entries
+{ printf 'From: demo@example.test\nSubject: kill\n\n'; head -c 3000000 /dev/urandom | base64 -w 76; } >"$TEST_TMP/big.eml"
+for i in $(seq 25); do
+	"$POSTERN" -C "$CFG" -odq "kill-$i-$u@example.test" <"$TEST_TMP/big.eml" & pid=$!
+	sleep "0.0$(( (i * 7) % 10 ))"
+	kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+done
+bad=0
+for env in "$QDIR"/*.env; do
+	[ -e "$env" ] || continue
+	m=${env%.env}.msg
+	[ -f "$m" ] && [ "$(stat -c %s "$m")" -gt 3000000 ] || bad=$((bad + 1))
+done
+is "$bad" 0 "after SIGKILLs: every committed entry has its whole message"
+n=$(entries)
+run_postern -C "$CFG" -bp
+is "$(printf '%s\n' "$OUT" | grep -c '^[0-9]\{14\}-')" "$n" "after SIGKILLs: -bp lists exactly the committed entries"
+run_postern -C "$CFG" -q --force
+is "$RC" 0 "after SIGKILLs: -q delivers what was queued"
+is "$(entries)" 0 "after SIGKILLs: queue empty"
+diag "$n of 25 killed writers had committed"
+
+# --- disk full while queuing: clear error, non-zero exit, not reported as queued
+if mkdir -p "$TEST_TMP/full" && mount -t tmpfs -o size=256k tmpfs "$TEST_TMP/full" 2>/dev/null; then
+	XDG_STATE_HOME=$TEST_TMP/full run_postern -C "$CFG" -odq "full-$u@example.test" <"$TEST_TMP/big.eml"
+	ok $([ "$RC" -ne 0 ]; echo $?) "disk full: non-zero exit"
+	like "$ERR" "No space left on device" "disk full: the error says so"
+	unlike "$ERR" "queued" "disk full: not reported as queued"
+	is "$(ls "$TEST_TMP/full/postern/queue" 2>/dev/null | grep -c '\.env$')" 0 "disk full: no entry left behind"
+	umount "$TEST_TMP/full"
+else
+	ok 1 "disk full: cannot mount a tmpfs here # SKIP"
+fi
+
+done_testing
