@@ -69,6 +69,7 @@ static void defer(const char *qdir, struct taken *t, const char *why, struct out
 	if (queue_update(qdir, &t->qe, &e2) < 0)
 		log_warn("queued %s: %s", t->qe.id, e2.msg);
 	log_info("queued %s deferred (attempt %d): %s", t->qe.id, t->qe.attempts, why);
+	log_message(0, "queued %s deferred (attempt %d): %s", t->qe.id, t->qe.attempts, why);
 	st->deferred++;
 }
 
@@ -94,15 +95,18 @@ static int take_due(const struct config *cfg, const char *qdir, const struct acc
 			st->busy += fd == -2;
 			continue;
 		}
-		if (queue_read(qdir, all[i].id, &t->qe, &e2) <= 0) {   /* sent meanwhile */
+		if (queue_read(qdir, all[i].id, &t->qe, &e2) <= 0 ||   /* sent meanwhile */
+		    (!force && t->qe.next > now)) {                     /* or just deferred */
+			if (t->qe.account)
+				queue_entry_free(&t->qe);
 			close(fd);
 			continue;
 		}
 		t->fd = fd;
 		if (now - t->qe.first > cfg->queue_lifetime) {
 			char why[ERR_MSG_MAX + 64];
-			snprintf(why, sizeof why, "still undelivered after %lld days: %s",
-				 (now - t->qe.first) / 86400, t->qe.error ? t->qe.error : "");
+			snprintf(why, sizeof why, "still undelivered after %lld hours (queue_lifetime): %s",
+				 (now - t->qe.first) / 3600, t->qe.error ? t->qe.error : "");
 			give_up(qdir, t, why, st);
 			queue_entry_free(&t->qe);
 			close(fd);
