@@ -31,11 +31,24 @@ time_runs() { # time_runs RUNS FILE COUNT: median ms for COUNT sequential sends 
 		echo $(( $(ms) - t0 ))
 	done | median
 }
-echo "postern benchmark (median of 5 runs, real Postfix on loopback, STARTTLS + AUTH PLAIN)"
+echo "postern benchmark (medians, real Postfix on loopback, STARTTLS + AUTH PLAIN)"
 t=$(time_runs 5 "$tmp/small.eml" 20)
 printf '  20 small messages, one process each: %6d ms  (%d ms per message)\n' "$t" $((t / 20))
 t=$(time_runs 5 "$tmp/20mb.eml" 1)
 printf '  one 20 MB message:                   %6d ms  (%d MB/s)\n' "$t" $((20000 / (t > 0 ? t : 1)))
+# The queue: 100 messages flushed over one connection, against 100 sends.
+export HOME=$tmp/home XDG_STATE_HOME=$tmp/home/state
+mkdir -p "$HOME"
+flush_runs() {
+	for r in 1 2 3; do
+		for i in $(seq 100); do "$POSTERN" -C "$cfg" -odq "flush-$r-$i@example.test" <"$tmp/small.eml"; done
+		t0=$(ms); "$POSTERN" -C "$cfg" -q; echo $(( $(ms) - t0 ))
+	done | median
+}
+t=$(flush_runs)
+printf '  flush of 100 queued messages (-q):    %6d ms  (one connection)\n' "$t"
+t=$(time_runs 3 "$tmp/small.eml" 100)
+printf '  100 separate submissions:             %6d ms  (one connection each)\n' "$t"
 if command -v valgrind >/dev/null; then
 	valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$POSTERN" -C "$cfg" cg@example.test \
 		<"$tmp/5mb.eml" 2>"$tmp/cg.log" || true
