@@ -121,7 +121,8 @@ static const struct {
 	{"a bad -B value", {"-B9BIT"}, "option -B: body type '9BIT'"},
 	{"a bad -B value apart", {"-B", "binarymime"}, "option -B: body type 'binarymime'"},
 	{"-bs (SMTP on stdin) is not supported", {"-bs"}, "-bs is not supported"},
-	{"-bp is not supported", {"-bp"}, "-bp is not supported"},
+	{"-bs is not supported", {"-bs"}, "-bs is not supported"},
+	{"-q with an interval (a daemon) is not supported", {"-q1h"}, "-q1h is not supported"},
 	{"a non-numeric hop count", {"-h", "x"}, "option -h: hop count 'x'"},
 	{"a negative hop count", {"-h", "-1"}, "option -h: hop count '-1'"},
 	{"a recipient with CR LF", {"-i", "a@b.c\r\nRCPT TO:<x@y.z>"}, "recipient 1 contains a control character"},
@@ -222,10 +223,43 @@ static void test_misc(void)
 	like(args_usage, "-t", "the usage text mentions -t");
 }
 
+/* The queue commands select a mode; -odq asks to queue without trying. */
+static void test_queue_modes(void)
+{
+	static const struct {
+		const char *in[4];
+		enum mode mode;
+		int queue_only, force;
+		const char *remove_id;
+	} t[] = {
+		{{"-q", NULL}, MODE_FLUSH, 0, 0, NULL},
+		{{"--flush", "--force", NULL}, MODE_FLUSH, 0, 1, NULL},
+		{{"-bp", NULL}, MODE_MAILQ, 0, 0, NULL},
+		{{"--remove", "20260101000000-abcdef012345", NULL}, MODE_REMOVE, 0, 0,
+		 "20260101000000-abcdef012345"},
+		{{"-odq", "a@b.c", NULL}, MODE_SEND, 1, 0, NULL},
+		{{"-odi", "a@b.c", NULL}, MODE_SEND, 0, 0, NULL},
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *argv[ARGV_MAX + 1];
+		int argc = build_argv(t[i].in, argv);
+		struct options o;
+		struct err e = {0};
+		ok(args_parse(argc, argv, &o, &e) == 0, "%s: parses", t[i].in[0]);
+		is_int(o.mode, t[i].mode, "%s: mode", t[i].in[0]);
+		is_int(o.queue_only, t[i].queue_only, "%s: queue only", t[i].in[0]);
+		is_int(o.force, t[i].force, "%s: force", t[i].in[0]);
+		ok(t[i].remove_id ? o.remove_id && strcmp(o.remove_id, t[i].remove_id) == 0 : !o.remove_id,
+		   "%s: remove id", t[i].in[0]);
+	}
+}
+
 int main(void)
 {
 	test_good();
 	test_bad();
 	test_misc();
+	test_queue_modes();
 	return done_testing();
 }
