@@ -100,6 +100,7 @@ lint:
 install: postern
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 postern $(DESTDIR)$(BINDIR)/postern
+	ln -sf postern $(DESTDIR)$(BINDIR)/mailq
 	install -m 644 man/postern.1 $(DESTDIR)$(MANDIR)/man1/postern.1
 	install -m 644 man/postern.ini.5 $(DESTDIR)$(MANDIR)/man5/postern.ini.5
 

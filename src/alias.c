@@ -102,7 +102,7 @@ int aliases_load(struct aliases *a, const char *path, struct err *e)
 	else
 		rc = parse(a, text.data, e);
 	buf_free(&text);
-	if (rc == 0)
+	if (rc == 0 && a->n > 1)   /* qsort(NULL, 0, ...) is undefined */
 		qsort(a->v, (size_t)a->n, sizeof *a->v, entry_cmp);
 	return rc;
 }

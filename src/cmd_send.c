@@ -72,6 +72,26 @@ static off_t message_size(const struct send_job *j)
 	return (off_t)j->header_block.len + (j->spool.size - j->headers.body_off);
 }
 
+/* A permanent failure: the text goes to ~/dead.letter, and the error says so. */
+static int bury(struct send_job *j, int prepared, struct err *e)
+{
+	struct buf none;
+	struct err derr = {0};
+	const char *sender = j->env.sender ? j->env.sender : "";
+	int rc;
+
+	if (j->spool.fd < 0)
+		return -1;
+	buf_init(&none, 1);
+	rc = prepared ? deadletter_append(sender, e->msg, &j->header_block, j->spool.fd,
+					  j->headers.body_off, j->spool.size, &derr)
+		      : deadletter_append(sender, e->msg, &none, j->spool.fd, 0, j->spool.size, &derr);
+	buf_free(&none);
+	if (rc < 0)
+		return err_append(e, "and the message could not be saved: %.400s", derr.msg);
+	return err_append(e, "the message was saved in ~/dead.letter");
+}
+
 /* A temporary failure (or -odq): the message goes into the queue, and the
  * caller is told it will be retried. */
 static int enqueue(struct send_job *j, const struct account *a, int tried, struct err *e)
@@ -96,7 +116,7 @@ static int enqueue(struct send_job *j, const struct account *a, int tried, struc
 			*e = qerr;
 		else
 			err_append(e, "and it could not be queued: %.400s", qerr.msg);
-		return -1;
+		return bury(j, 1, e);   /* the last place the text can go */
 	}
 	if (tried)
 		fprintf(stderr, "postern: queued %s: %s; will retry\n", qe.id, e->msg);
@@ -105,26 +125,6 @@ static int enqueue(struct send_job *j, const struct account *a, int tried, struc
 	log_message(1, "queued %s account=%s from=<%s> recipients=%d: %s", qe.id, a->name,
 		    j->env.sender, j->env.rcpts.n, tried ? e->msg : "-odq");
 	return 0;
-}
-
-/* A permanent failure: the text goes to ~/dead.letter, and the error says so. */
-static int bury(struct send_job *j, int prepared, struct err *e)
-{
-	struct buf none;
-	struct err derr = {0};
-	const char *sender = j->env.sender ? j->env.sender : "";
-	int rc;
-
-	if (j->spool.fd < 0)
-		return -1;
-	buf_init(&none, 1);
-	rc = prepared ? deadletter_append(sender, e->msg, &j->header_block, j->spool.fd,
-					  j->headers.body_off, j->spool.size, &derr)
-		      : deadletter_append(sender, e->msg, &none, j->spool.fd, 0, j->spool.size, &derr);
-	buf_free(&none);
-	if (rc < 0)
-		return err_append(e, "and the message could not be saved: %.400s", derr.msg);
-	return err_append(e, "the message was saved in ~/dead.letter");
 }
 
 static int deliver(struct send_job *j, const struct options *o, const struct account *a,

@@ -204,6 +204,48 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 	return 0;
 }
 
+static int known_account(const struct config *cfg, const char *name)
+{
+	for (int i = 0; i < cfg->naccounts; i++)
+		if (strcasecmp(cfg->accounts[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Entries for an account this configuration does not have cannot be sent:
+ * say so, and give them up once they pass queue_lifetime. */
+static void orphans(const struct config *cfg, const char *qdir, struct outbox_stats *st)
+{
+	struct queue_entry *all;
+	struct err e2 = {0};
+	long long now = (long long)time(NULL);
+	int count;
+
+	if (queue_list(qdir, &all, &count, &e2) < 0)
+		return;
+	for (int i = 0; i < count; i++) {
+		struct taken t = {.fd = -1};
+		if (known_account(cfg, all[i].account))
+			continue;
+		if (now - all[i].first <= cfg->queue_lifetime) {
+			log_warn("queued %s: account '%s' is not in this configuration; it waits for one "
+				 "that has it (postern -C FILE -q)", all[i].id, all[i].account);
+			continue;
+		}
+		if ((t.fd = queue_lock(qdir, all[i].id)) < 0)
+			continue;
+		if (queue_read(qdir, all[i].id, &t.qe, &e2) > 0) {
+			give_up(qdir, &t, "its account is not in the configuration, and queue_lifetime "
+				"has passed", st);
+			queue_entry_free(&t.qe);
+		}
+		close(t.fd);
+	}
+	for (int i = 0; i < count; i++)
+		queue_entry_free(&all[i]);
+	free(all);
+}
+
 int outbox_flush(const struct config *cfg, int force, struct outbox_stats *st, struct err *e)
 {
 	struct buf qdir;
@@ -219,6 +261,7 @@ int outbox_flush(const struct config *cfg, int force, struct outbox_stats *st, s
 		struct err conn = {0};
 		rc = outbox_send(cfg, qdir.data, &cfg->accounts[i], NULL, force, st, &conn);
 	}
+	orphans(cfg, qdir.data, st);
 	buf_free(&qdir);
 	return rc;
 }

@@ -326,7 +326,8 @@ int queue_list(const char *dir, struct queue_entry **out, int *n, struct err *e)
 		(*out)[(*n)++] = qe;
 	}
 	closedir(d);
-	qsort(*out, (size_t)*n, sizeof **out, by_id);
+	if (*n > 1)   /* qsort(NULL, 0, ...) is undefined */
+		qsort(*out, (size_t)*n, sizeof **out, by_id);
 	return 0;
 }
 
