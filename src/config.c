@@ -397,7 +397,8 @@ static int load_account(struct loader *l, const char *section, struct account *a
 			const struct stat *st)
 {
 	static const char *const tls_words[] = {"starttls", "implicit", NULL};
-	static const char *const auth_words[] = {"auto", "plain", "login", NULL};
+	static const char *const auth_words[] = {"auto", "plain", "login", "scram-sha-256", "cram-md5",
+						 NULL};
 	static const char *const refused_words[] = {"all", "skip", NULL};
 	static const char *const queue_words[] = {"auto", "never", NULL};
 	int tls, auth, refused, queue;

@@ -11,7 +11,7 @@
 #include "errors.h"
 
 enum tls_mode { TLS_STARTTLS, TLS_IMPLICIT };
-enum auth_choice { AUTH_AUTO, AUTH_PLAIN, AUTH_LOGIN };
+enum auth_choice { AUTH_AUTO, AUTH_PLAIN, AUTH_LOGIN, AUTH_SCRAM, AUTH_CRAM };
 enum refused_policy { REFUSED_ALL, REFUSED_SKIP };
 enum queue_policy { QUEUE_AUTO, QUEUE_NEVER };
 

@@ -4,6 +4,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "b64.h"
 #include "compat.h"
 
@@ -12,7 +15,9 @@ static const struct {
 	int strength;            /* auto picks the highest both sides have */
 	enum auth_choice choice;
 } mechs[SASL_MECH_COUNT] = {
-	[SASL_PLAIN] = {"PLAIN", 2, AUTH_PLAIN},
+	[SASL_SCRAM_SHA256] = {"SCRAM-SHA-256", 4, AUTH_SCRAM},
+	[SASL_PLAIN] = {"PLAIN", 3, AUTH_PLAIN},
+	[SASL_CRAM_MD5] = {"CRAM-MD5", 2, AUTH_CRAM},
 	[SASL_LOGIN] = {"LOGIN", 1, AUTH_LOGIN},
 };
 
@@ -53,7 +58,7 @@ int sasl_choose(enum auth_choice choice, unsigned offered, enum sasl_mech_id *ou
 				return err_set(e, ERR_UNAVAILABLE, "AUTH: the server does not offer %s, "
 					       "which auth = %s asks for", mechs[i].name, mechs[i].name);
 	return err_set(e, ERR_UNAVAILABLE, "AUTH: the server offers no mechanism postern supports "
-		       "(PLAIN, LOGIN)");
+		       "(SCRAM-SHA-256, PLAIN, CRAM-MD5, LOGIN)");
 }
 
 /* PLAIN: authzid NUL authcid NUL passwd, authzid empty. */
@@ -90,4 +95,104 @@ int sasl_respond(enum sasl_mech_id m, int step, const struct sasl_creds *c, stru
 		       err_set(e, ERR_DATA, "AUTH: password too long") : 0;
 	return err_set(e, ERR_PROTOCOL, "AUTH %s: the server sent an unexpected challenge (334)",
 		       mechs[m].name);
+}
+
+int sasl_begin(struct sasl_session *ss, enum sasl_mech_id m, const struct sasl_creds *c,
+	       struct buf *initial, struct err *e)
+{
+	struct buf raw;
+	int rc = 0;
+
+	memset(ss, 0, sizeof *ss);
+	ss->mech = m;
+	if (m == SASL_PLAIN) {
+		ss->step = 1;   /* all PLAIN says is in its initial response */
+		return plain_message(c, initial) < 0 ? err_set(e, ERR_DATA, "AUTH: credentials too long") : 0;
+	}
+	if (m != SASL_SCRAM_SHA256)
+		return 0;
+	buf_init(&raw, 4096);
+	ss->scram_started = 1;
+	if (scram_first(&ss->scram, c->user, &raw, e) < 0 || b64_encode(initial, raw.data, raw.len) < 0)
+		rc = e->kind ? -1 : err_set(e, ERR_DATA, "AUTH: user name too long");
+	buf_free(&raw);
+	return rc;
+}
+
+/* CRAM-MD5: user, a space, and HMAC-MD5(password, challenge) in hex. */
+static int cram_response(const struct sasl_creds *c, const struct buf *challenge, struct buf *out,
+			 struct err *e)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	struct buf raw;
+	int rc;
+
+	if (!HMAC(EVP_md5(), c->password, (int)strlen(c->password),
+		  (const unsigned char *)(challenge->data ? challenge->data : ""), challenge->len, md, &len))
+		return err_set(e, ERR_SOFTWARE, "AUTH CRAM-MD5: OpenSSL failed");
+	buf_init(&raw, 2048);
+	rc = buf_appendf(&raw, "%s ", c->user);
+	for (unsigned i = 0; rc == 0 && i < len; i++)
+		rc = buf_appendf(&raw, "%02x", md[i]);
+	if (rc == 0)
+		rc = b64_encode(out, raw.data, raw.len);
+	buf_free(&raw);
+	explicit_bzero(md, sizeof md);
+	return rc < 0 ? err_set(e, ERR_DATA, "AUTH CRAM-MD5: user name too long") : 0;
+}
+
+static int scram_step(struct sasl_session *ss, const struct buf *challenge,
+		      const struct sasl_creds *c, struct buf *out, struct err *e)
+{
+	struct buf raw;
+	int rc;
+
+	if (ss->step == 1)   /* the server-final message: check it, answer empty */
+		return scram_verify(&ss->scram, challenge->data ? challenge->data : "", challenge->len, e);
+	buf_init(&raw, 4096);
+	rc = scram_final(&ss->scram, c->password, challenge->data ? challenge->data : "",
+			 challenge->len, &raw, e);
+	if (rc == 0 && b64_encode(out, raw.data, raw.len) < 0)
+		rc = err_set(e, ERR_DATA, "AUTH SCRAM-SHA-256: response too long");
+	buf_free(&raw);
+	return rc;
+}
+
+int sasl_next(struct sasl_session *ss, const char *challenge, size_t len,
+	      const struct sasl_creds *c, struct buf *out, struct err *e)
+{
+	struct buf decoded;
+	int rc;
+
+	buf_init(&decoded, 8192);
+	if (b64_decode(&decoded, challenge, len) < 0 || buf_append(&decoded, "", 0) < 0) {
+		buf_free(&decoded);
+		return err_set(e, ERR_PROTOCOL, "AUTH %s: the server's challenge is not base64",
+			       mechs[ss->mech].name);
+	}
+	if (ss->mech == SASL_SCRAM_SHA256 && ss->step < 2)
+		rc = scram_step(ss, &decoded, c, out, e);
+	else if (ss->mech == SASL_CRAM_MD5 && ss->step == 0)
+		rc = cram_response(c, &decoded, out, e);
+	else
+		rc = sasl_respond(ss->mech, ss->step, c, out, e);
+	buf_free(&decoded);
+	ss->step++;
+	return rc;
+}
+
+int sasl_done(const struct sasl_session *ss, struct err *e)
+{
+	if (ss->mech == SASL_SCRAM_SHA256 && !ss->scram.server_verified)
+		return err_set(e, ERR_PROTOCOL, "AUTH SCRAM-SHA-256: the server accepted us without "
+			       "proving it knows the password (an impostor?)");
+	return 0;
+}
+
+void sasl_end(struct sasl_session *ss)
+{
+	if (ss->scram_started)
+		scram_free(&ss->scram);
+	ss->scram_started = 0;
 }

@@ -1,5 +1,6 @@
 /*
- * SASL mechanisms for SMTP AUTH (RFC 4954): PLAIN (RFC 4616) and LOGIN.
+ * SASL mechanisms for SMTP AUTH (RFC 4954): SCRAM-SHA-256 (RFC 7677),
+ * PLAIN (RFC 4616), CRAM-MD5 (RFC 2195) and LOGIN.
  * One table names each mechanism, its strength (for auth = auto) and its
  * steps. Responses are built into a caller's buffer, which the caller wipes.
  */
@@ -9,8 +10,9 @@
 #include "buf.h"
 #include "config.h"
 #include "errors.h"
+#include "scram.h"
 
-enum sasl_mech_id { SASL_PLAIN, SASL_LOGIN, SASL_MECH_COUNT };
+enum sasl_mech_id { SASL_PLAIN, SASL_LOGIN, SASL_SCRAM_SHA256, SASL_CRAM_MD5, SASL_MECH_COUNT };
 
 struct sasl_creds {
 	const char *user;
@@ -35,5 +37,27 @@ int sasl_initial(enum sasl_mech_id m, const struct sasl_creds *c, struct buf *ou
  * ERR_PROTOCOL when the mechanism expects no further challenge. */
 int sasl_respond(enum sasl_mech_id m, int step, const struct sasl_creds *c, struct buf *out,
 		 struct err *e);
+
+/* One exchange, for every mechanism (challenges are base64 as sent). */
+struct sasl_session {
+	enum sasl_mech_id mech;
+	int step;
+	struct scram scram;
+	int scram_started;
+};
+
+/* Starts mechanism m: its initial response, base64, into `initial` ("" when
+ * it has none). */
+int sasl_begin(struct sasl_session *ss, enum sasl_mech_id m, const struct sasl_creds *c,
+	       struct buf *initial, struct err *e);
+
+/* Answers one 334 challenge (base64 text) into out (base64). */
+int sasl_next(struct sasl_session *ss, const char *challenge, size_t len,
+	      const struct sasl_creds *c, struct buf *out, struct err *e);
+
+/* At 235: did the server prove itself where the mechanism can (SCRAM)? */
+int sasl_done(const struct sasl_session *ss, struct err *e);
+
+void sasl_end(struct sasl_session *ss);
 
 #endif

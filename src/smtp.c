@@ -33,10 +33,14 @@ void smtp_init(struct smtp *s, const struct smtp_params *p, const struct smtp_me
 	s->tls_active = p->tls_active;
 	buf_init(&s->out, (ADDRS_MAX + 8) * (size_t)CMD_LINE_MAX);
 	buf_init(&s->refusals, ERR_MSG_MAX);
+	buf_init(&s->withheld, CMD_LINE_MAX);
 }
 
 void smtp_free(struct smtp *s)
 {
+	if (s->sasl_active)
+		sasl_end(&s->sasl);
+	buf_free(&s->withheld);
 	buf_free(&s->out);
 	buf_free(&s->refusals);
 }
@@ -178,16 +182,17 @@ static enum smtp_action start_auth(struct smtp *s)
 		return fail(s);
 	buf_init(&initial, CMD_LINE_MAX);
 	verb = strlen("AUTH ") + strlen(sasl_mech_name(s->mech));
-	if (sasl_initial(s->mech, &s->p.creds, &initial) < 0)
-		initial.len = CMD_LINE_MAX;   /* too long: send it after a 334 instead */
+	rc = sasl_begin(&s->sasl, s->mech, &s->p.creds, &initial, s->e);
+	s->sasl_active = 1;
 	/* RFC 4954 section 4: a command line is at most 512 octets; a longer
 	 * initial response goes alone, after the server's empty challenge. */
-	if (initial.len && verb + 1 + initial.len <= 510) {
+	if (rc == 0 && initial.len && verb + 1 + initial.len <= 510) {
 		rc = smtp_cmd(s, verb + 1, "AUTH %s %s", sasl_mech_name(s->mech), initial.data);
-		s->sasl_step = 1;
-	} else {
+	} else if (rc == 0) {
 		rc = smtp_cmd(s, SHOW_ALL, "AUTH %s", sasl_mech_name(s->mech));
-		s->sasl_step = 0;
+		if (initial.len)
+			rc = buf_append(&s->withheld, initial.data, initial.len) < 0 ?
+			     err_set(s->e, ERR_SOFTWARE, "AUTH: initial response too long") : rc;
 	}
 	buf_free(&initial);
 	if (rc < 0)
@@ -256,12 +261,18 @@ static enum smtp_action on_auth(struct smtp *s, const struct reply *r)
 
 	snprintf(step, sizeof step, "AUTH %s", sasl_mech_name(s->mech));
 	if (r->code == 235)
-		return start_mail(s);
+		return sasl_done(&s->sasl, s->e) < 0 ? fail(s) : start_mail(s);
 	if (r->code != 334)
 		return fail_reply(s, r, ERR_NOPERM, step,
 				  "authentication refused (check user and password)");
 	buf_init(&resp, CMD_LINE_MAX);
-	rc = sasl_respond(s->mech, s->sasl_step++, &s->p.creds, &resp, s->e);
+	if (s->withheld.len) {   /* the initial response that was too long to go with AUTH */
+		rc = buf_append(&resp, s->withheld.data, s->withheld.len) < 0 ? -1 : 0;
+		buf_wipe(&s->withheld);
+	} else {
+		rc = sasl_next(&s->sasl, r->text.data ? r->text.data : "", r->text.len, &s->p.creds,
+			       &resp, s->e);
+	}
 	if (rc == 0)
 		rc = smtp_cmd(s, 0, "%s", resp.data ? resp.data : "");
 	buf_free(&resp);

@@ -65,7 +65,9 @@ struct smtp {
 	int qhead, qlen;
 	int tls_active;
 	enum sasl_mech_id mech;
-	int sasl_step;
+	struct sasl_session sasl;
+	int sasl_active;
+	struct buf withheld;         /* an initial response too long for the AUTH line */
 	int rcpt_next;               /* without pipelining: the next RCPT to send */
 	int accepted, refused, deferred;
 	struct buf refusals;         /* "<a>: 550 ...; <b>: ..." for the error */

@@ -4,7 +4,7 @@
 . "$TOP/tests/lib/e2e.sh"
 e2e_setup
 CFG=$TEST_TMP/postern.ini
-e2e_config "$CFG"
+e2e_config "$CFG" "$SMARTHOST_PORT_SUBMIT" "auth = plain"
 u=$$   # unique recipients per run: tests share one mailbox
 
 msg() { # msg TO SUBJECT: a small message
@@ -77,8 +77,28 @@ msg x tempfail | run_postern -C "$TEST_TMP/never.ini" tempfail@example.test
 is "$RC" 75 "451 on RCPT with queue = never: exit 75"
 like "$ERR" "451 4\.3\.0" "451 on RCPT: the server's reply is shown"
 
+# --- SCRAM-SHA-256 and CRAM-MD5 against Postfix's Cyrus SASL; auto prefers SCRAM
+for mech in scram-sha-256 cram-md5; do
+	e2e_config "$TEST_TMP/$mech.ini" "$SMARTHOST_PORT_SUBMIT" "auth = $mech"
+	to=$mech-$u@example.test
+	msg "$to" "$mech" | run_postern -C "$TEST_TMP/$mech.ini" -v "$to"
+	is "$RC" 0 "AUTH $mech: exit 0"
+	like "$ERR" "--> AUTH $(echo "$mech" | tr a-z A-Z)" "AUTH $mech: the mechanism was used"
+	unlike "$ERR" "$SMARTHOST_PASS" "AUTH $mech: password never printed"
+	ok $([ -n "$(delivered "$to")" ]; echo $?) "AUTH $mech: delivered"
+done
+e2e_config "$TEST_TMP/auto.ini"
+to=auto-$u@example.test
+msg "$to" auto | run_postern -C "$TEST_TMP/auto.ini" -v "$to"
+is "$RC" 0 "auth = auto: exit 0"
+like "$ERR" "--> AUTH SCRAM-SHA-256 <redacted>" "auth = auto picks SCRAM-SHA-256 over PLAIN and LOGIN"
+e2e_config "$TEST_TMP/scram-wrong.ini" "$SMARTHOST_PORT_SUBMIT" "auth = scram-sha-256"
+sed -i 's/^password = .*/password = not-the-password/' "$TEST_TMP/scram-wrong.ini"
+msg x scramwrong | run_postern -C "$TEST_TMP/scram-wrong.ini" scramwrong-$u@example.test
+is "$RC" 77 "SCRAM-SHA-256 with a wrong password: exit 77"
+
 # --- wrong password
-e2e_config "$TEST_TMP/wrongpw.ini"
+e2e_config "$TEST_TMP/wrongpw.ini" "$SMARTHOST_PORT_SUBMIT" "auth = plain"
 sed -i 's/^password = .*/password = not-the-password/' "$TEST_TMP/wrongpw.ini"
 msg x wrongpw | run_postern -C "$TEST_TMP/wrongpw.ini" wrongpw-$u@example.test
 is "$RC" 77 "wrong password: exit 77"

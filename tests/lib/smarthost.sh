@@ -13,7 +13,7 @@
 #                                   how many client connections smtpd logged
 #
 # Listeners (override with SMARTHOST_PORT_SUBMIT / _SMTPS / _SMALL):
-#   127.0.0.1:10587  submission: STARTTLS required, AUTH PLAIN/LOGIN only after TLS
+#   127.0.0.1:10587  submission: STARTTLS required, AUTH (SCRAM-SHA-256, CRAM-MD5, PLAIN, LOGIN) only after TLS
 #   127.0.0.1:10465  the same with implicit TLS (wrapper mode)
 #   127.0.0.1:10588  like 10587 but message_size_limit = 100000
 # Login: user "demo" (or "demo@example.test"), password "demo-secret", from a
@@ -232,7 +232,7 @@ EOF
 pwcheck_method: auxprop
 auxprop_plugin: sasldb
 sasldb_path: $dir/sasldb2
-mech_list: PLAIN LOGIN
+mech_list: SCRAM-SHA-256 CRAM-MD5 PLAIN LOGIN
 EOF
 
 	# The database: user demo in realm example.test. Readable by smtpd (postfix).

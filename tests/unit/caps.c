@@ -124,7 +124,8 @@ static void test_mech_bits(void)
 	is_int(sasl_mech_bit("PLAIN", 5), PLAIN, "sasl_mech_bit: PLAIN");
 	is_int(sasl_mech_bit("login", 5), LOGIN, "sasl_mech_bit: login (case-insensitive)");
 	is_int(sasl_mech_bit("PLAI", 4), 0, "sasl_mech_bit: a prefix is not a mechanism");
-	is_int(sasl_mech_bit("CRAM-MD5", 8), 0, "sasl_mech_bit: unknown mechanism");
+	is_int(sasl_mech_bit("GSSAPI", 6), 0, "sasl_mech_bit: unknown mechanism");
+	ok(sasl_mech_bit("CRAM-MD5", 8) && sasl_mech_bit("scram-sha-256", 13), "sasl_mech_bit: CRAM-MD5 and SCRAM-SHA-256 known");
 	is_int(sasl_mech_bit("", 0), 0, "sasl_mech_bit: empty name");
 }
 

@@ -205,7 +205,7 @@ static const struct {
 	{"port -1", "[a]\nhost = h\nport = -1\n", "[a] port: '-1'"},
 	{"an empty port", "[a]\nhost = h\nport =\n", "[a] port: '' is not a number"},
 	{"a bad tls value", "[a]\nhost = h\ntls = ssl\n", ":3: [a] tls: 'ssl' is not one of the accepted values"},
-	{"a bad auth value", "[a]\nhost = h\nauth = cram-md5\n", ":3: [a] auth: 'cram-md5'"},
+	{"a bad auth value", "[a]\nhost = h\nauth = gssapi\n", ":3: [a] auth: 'gssapi'"},
 	{"a bad refused_recipients value", "[a]\nhost = h\nrefused_recipients = some\n",
 	 "[a] refused_recipients: 'some'"},
 	{"timeout 0", "[a]\nhost = h\ntimeout = 0\n", ":3: [a] timeout: '0' is not a number from 1 to 3600"},
