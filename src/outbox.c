@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@ struct taken {
 	struct queue_entry qe;
 	int fd;
 	struct smtp_message m;
+	int recorded;
 };
 
 static struct buf empty_block;   /* queued files already hold their headers */
@@ -135,11 +137,31 @@ static void record(const char *qdir, struct taken *t, const struct session_job *
 	} else if (job->done == -1 && !err_is_temporary(job->err.kind)) {
 		give_up(qdir, t, job->err.msg, st);
 	} else {
-		/* Deferred, or never tried because the connection failed. A
-		 * message whose final dot got no reply stays too: a possible
+		/* Deferred, or not settled because the session failed around it.
+		 * A message whose final dot got no reply stays too: a possible
 		 * duplicate is better than a loss. */
-		defer(qdir, t, job->done == -1 ? job->err.msg : conn_err->msg, st);
+		defer(qdir, t, job->done == -1 || job->err.kind ? job->err.msg : conn_err->msg, st);
 	}
+	t->recorded = 1;
+}
+
+/* What the settled hook needs to record a queued job the moment the
+ * server has answered for it. */
+struct batch {
+	const char *qdir;
+	struct session_job *jobs;
+	struct taken *taken;
+	int own;
+	struct outbox_stats *st;
+};
+
+static void settled(void *ctx, int i)
+{
+	struct batch *b = ctx;
+	struct err none = {0};
+
+	if (i >= b->own && b->jobs[i].done != 0)
+		record(b->qdir, &b->taken[i - b->own], &b->jobs[i], &none, b->st);
 }
 
 static int run_batch(const char *qdir, const struct account *a, struct session_job *jobs,
@@ -148,6 +170,8 @@ static int run_batch(const char *qdir, const struct account *a, struct session_j
 {
 	struct smtp_params p = {.auth = a->auth, .refused = a->refused,
 				.tls_active = a->tls == TLS_IMPLICIT};
+	struct batch b = {.qdir = qdir, .jobs = jobs, .taken = taken, .own = own, .st = st};
+	struct session_hooks hooks = {.settled = settled, .ctx = &b};
 	struct err conn_err = {0};
 	struct buf password;
 	char ehlo[256];
@@ -160,15 +184,29 @@ static int run_batch(const char *qdir, const struct account *a, struct session_j
 			p.creds.user = a->user;
 			p.creds.password = password.data ? password.data : "";
 		}
-		session_send_batch(a, &p, jobs, njobs, &conn_err);
+		session_send_batch(a, &p, jobs, njobs, &hooks, &conn_err);
 	}
 	buf_free(&password);
 	if (own && jobs[0].done == 0)
 		jobs[0].err = conn_err;
-	for (int i = 0; i < ntaken; i++)
-		record(qdir, &taken[i], &jobs[own + i], &conn_err, st);
+	for (int i = 0; i < ntaken; i++)   /* the ones the session never settled */
+		if (!taken[i].recorded)
+			record(qdir, &taken[i], &jobs[own + i], &conn_err, st);
 	*e = conn_err;
 	return 0;
+}
+
+/* Each message taken holds an open, locked file: stay well inside the
+ * process's file descriptor limit. */
+static int batch_limit(void)
+{
+	struct rlimit rl;
+	long long room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return BATCH_MAX;
+	room = (long long)rl.rlim_cur - 64;
+	return room < 1 ? 1 : room < BATCH_MAX ? (int)room : BATCH_MAX;
 }
 
 int outbox_send(const struct config *cfg, const char *qdir, const struct account *a,
@@ -176,7 +214,7 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 {
 	struct taken *taken = calloc(BATCH_MAX, sizeof *taken);
 	struct session_job *jobs = calloc(BATCH_MAX + 1, sizeof *jobs);
-	int ntaken = 0, njobs = 0;
+	int ntaken = 0, njobs = 0, max = batch_limit();
 
 	if (!taken || !jobs) {
 		free(taken);
@@ -186,7 +224,7 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 	if (own)
 		jobs[njobs++] = *own;
 	if (qdir)
-		ntaken = take_due(cfg, qdir, a, force, taken, BATCH_MAX, st);
+		ntaken = take_due(cfg, qdir, a, force, taken, max, st);
 	for (int i = 0; i < ntaken; i++)
 		jobs[njobs++] = (struct session_job){.m = &taken[i].m,
 			.src = {.header_block = &empty_block, .fd = taken[i].fd, .body_off = 0,

@@ -145,7 +145,7 @@ static int env_text(const struct queue_entry *qe, struct buf *b)
 
 /* Writes tmp/ID.ext with `text` or the message, fsyncs, renames it in. */
 static int put_file(const char *dir, const char *id, const char *ext, const struct buf *text,
-		    int body_fd, off_t body_off, off_t body_end, struct err *e)
+		    int body_fd, off_t body_off, off_t body_end, int *held, struct err *e)
 {
 	char tmp[4096], final[4096];
 	int fd, rc;
@@ -155,6 +155,13 @@ static int put_file(const char *dir, const char *id, const char *ext, const stru
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return err_set(e, ERR_CANTCREAT, "queue: cannot create %s: %s", tmp, strerror(errno));
+	/* Locked from birth until the entry is committed, so no sweep of
+	 * uncommitted debris can take it for abandoned. */
+	if (held && flock(fd, LOCK_EX) == 0) {
+		*held = dup(fd);
+		if (*held >= 0)
+			fcntl(*held, F_SETFD, FD_CLOEXEC);
+	}
 	rc = write_all(fd, text->data ? text->data : "", text->len);
 	if (rc == 0 && body_fd >= 0)
 		rc = copy_body(fd, body_fd, body_off, body_end);
@@ -177,7 +184,7 @@ int queue_add(const char *dir, struct queue_entry *qe, const struct buf *header_
 {
 	struct buf env;
 	char msg[4096];
-	int rc;
+	int rc, held = -1;
 
 	new_id(qe->id, sizeof qe->id);
 	buf_init(&env, 2 * 1024 * 1024);
@@ -185,9 +192,9 @@ int queue_add(const char *dir, struct queue_entry *qe, const struct buf *header_
 		buf_free(&env);
 		return err_set(e, ERR_DATA, "queue: envelope too large");
 	}
-	rc = put_file(dir, qe->id, "msg", header_block, body_fd, body_off, body_end, e);
+	rc = put_file(dir, qe->id, "msg", header_block, body_fd, body_off, body_end, &held, e);
 	if (rc == 0)
-		rc = put_file(dir, qe->id, "env", &env, -1, 0, 0, e);   /* the commit */
+		rc = put_file(dir, qe->id, "env", &env, -1, 0, 0, NULL, e);   /* the commit */
 	if (rc == 0 && fsync_dir(dir) < 0)
 		rc = err_set(e, ERR_IO, "queue: cannot sync %s: %s", dir, strerror(errno));
 	if (rc < 0) {
@@ -196,6 +203,8 @@ int queue_add(const char *dir, struct queue_entry *qe, const struct buf *header_
 		entry_path(msg, sizeof msg, dir, "", qe->id, "msg");
 		unlink(msg);
 	}
+	if (held >= 0)
+		close(held);   /* committed (or cleaned up): the lock may go */
 	buf_free(&env);
 	return rc;
 }
@@ -360,7 +369,9 @@ int queue_update(const char *dir, const struct queue_entry *qe, struct err *e)
 	entry_path(tmp, sizeof tmp, dir, "/tmp", qe->id, "env");
 	unlink(tmp);
 	if (rc == 0)
-		rc = put_file(dir, qe->id, "env", &env, -1, 0, 0, e);
+		rc = put_file(dir, qe->id, "env", &env, -1, 0, 0, NULL, e);
+	if (rc == 0)
+		fsync_dir(dir);
 	buf_free(&env);
 	return rc;
 }
@@ -378,12 +389,42 @@ int queue_remove(const char *dir, const char *id, struct err *e)
 	return 0;
 }
 
+/* Temporary files of writers that were killed before their rename. A
+ * live writer holds its .msg file locked from creation. */
+static void sweep_tmp(const char *dir, long long age)
+{
+	char path[4096];
+	DIR *d;
+	struct dirent *de;
+	time_t now = time(NULL);
+
+	snprintf(path, sizeof path, "%s/tmp", dir);
+	if (!(d = opendir(path)))
+		return;
+	while ((de = readdir(d))) {
+		struct stat st;
+		int fd;
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/tmp/%s", dir, de->d_name);
+		if (stat(path, &st) < 0 || now - st.st_mtime < age)
+			continue;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlink(path);
+		if (fd >= 0)
+			close(fd);
+	}
+	closedir(d);
+}
+
 void queue_sweep(const char *dir, long long age)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	time_t now = time(NULL);
 
+	sweep_tmp(dir, age);
 	if (!d)
 		return;
 	while ((de = readdir(d))) {

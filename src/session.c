@@ -129,11 +129,25 @@ static int on_io_error(struct smtp *s, struct err *e)
 	return err_prefix(e, "%s", smtp_step(s));
 }
 
-/* Runs the state machine over the connection for jobs[0..n). Each job
- * ends with done = 1 (accepted) or -1 (its err set). Returns -1 when the
- * connection itself failed (the job in flight has the reason). */
+/* Settles job j's outcome and tells the caller at once, so that a message
+ * the server took is removed from the queue before anything else can go
+ * wrong (a kill in the middle of a long batch must not resend it). */
+static void settle(struct session_job *jobs, int j, int done, const struct reply *r,
+		   const struct session_hooks *h)
+{
+	jobs[j].done = done;
+	if (done == 1)
+		reply_summary(r, jobs[j].final, sizeof jobs[j].final);
+	if (h && h->settled)
+		h->settled(h->ctx, j);
+}
+
+/* Runs the state machine over the connection for jobs[0..n). A job ends
+ * with done = 1 (accepted), -1 (refused: its err says why) or 0 (not
+ * settled: the session failed around it, err says why). Returns -1 when
+ * the session failed before every job was settled. */
 static int run(struct conn *c, struct smtp *s, const struct tls_policy *tp,
-	       struct session_job *jobs, int n, struct reply *r)
+	       struct session_job *jobs, int n, struct reply *r, const struct session_hooks *h)
 {
 	int j = 0;
 	struct err *e = &jobs[0].err;
@@ -154,6 +168,13 @@ static int run(struct conn *c, struct smtp *s, const struct tls_policy *tp,
 			    check_nothing_pending(c, smtp_step(s), e) < 0)
 				goto failed;
 			act = smtp_on_reply(s, r);
+			/* In a batch, bytes after that reply would be read as the
+			 * next message's replies: settle this one, stop there. */
+			if (act == SMTP_MSG_DONE && check_nothing_pending(c, "DATA", &jobs[j + 1].err) < 0) {
+				settle(jobs, j, 1, r, h);
+				j++;
+				goto failed;
+			}
 			break;
 		case SMTP_STARTTLS:
 			if (check_nothing_pending(c, "STARTTLS", e) < 0)
@@ -172,16 +193,13 @@ static int run(struct conn *c, struct smtp *s, const struct tls_policy *tp,
 			break;
 		case SMTP_MSG_DONE:
 		case SMTP_MSG_FAILED:
-			jobs[j].done = act == SMTP_MSG_DONE ? 1 : -1;
-			if (act == SMTP_MSG_DONE)
-				reply_summary(r, jobs[j].final, sizeof jobs[j].final);
+			settle(jobs, j, act == SMTP_MSG_DONE ? 1 : -1, r, h);
 			e = &jobs[++j].err;
 			smtp_set_batch(s, j + 1 < n);
 			act = smtp_next_message(s, jobs[j].m, e);
 			break;
 		case SMTP_CLOSE:
-			jobs[j].done = 1;
-			reply_summary(r, jobs[j].final, sizeof jobs[j].final);
+			settle(jobs, j, 1, r, h);
 			return 0;
 		case SMTP_FAIL:
 			goto failed;
@@ -193,12 +211,18 @@ static int run(struct conn *c, struct smtp *s, const struct tls_policy *tp,
 io_error:
 	on_io_error(s, e);
 failed:
-	jobs[j].done = -1;
-	return j + 1 < n ? -1 : 0;
+	/* Only a refusal of the message itself settles it; a session that
+	 * failed around it (no TLS, AUTH refused, a lost connection) leaves it
+	 * for another try. */
+	if (s->message_failed)
+		settle(jobs, j, -1, r, h);
+	else
+		settle(jobs, j, 0, r, h);
+	return j + 1 < n || jobs[j].done == 0 ? -1 : 0;
 }
 
 int session_send_batch(const struct account *a, const struct smtp_params *p,
-		       struct session_job *jobs, int n, struct err *e)
+		       struct session_job *jobs, int n, const struct session_hooks *h, struct err *e)
 {
 	struct tls_policy tp = {.host = a->host, .ca_file = a->tls_ca_file,
 				.pin = a->has_fingerprint ? a->fingerprint : NULL};
@@ -223,12 +247,12 @@ int session_send_batch(const struct account *a, const struct smtp_params *p,
 	}
 	smtp_init(&s, p, jobs[0].m, &jobs[0].err);
 	reply_init(&r);
-	rc = run(&c, &s, &tp, jobs, n, &r);
+	rc = run(&c, &s, &tp, jobs, n, &r, h);
 	finish(&c, &s, jobs[n - 1].done == 1);
 	reply_free(&r);
 	smtp_free(&s);
-	for (int i = 0; i < n; i++)
-		if (jobs[i].done == -1)
+	for (int i = 0; i < n; i++)   /* the session's error: the first unsettled job has it */
+		if (jobs[i].done == 0 && last < 0)
 			last = i;
 	if (rc < 0 && last >= 0)
 		*e = jobs[last].err;
@@ -241,7 +265,7 @@ int session_send(const struct account *a, const struct smtp_params *p,
 {
 	struct session_job job = {.m = m, .src = *src};
 
-	if (session_send_batch(a, p, &job, 1, e) < 0 && job.done == 0)
+	if (session_send_batch(a, p, &job, 1, NULL, e) < 0 && job.done == 0)
 		return -1;
 	if (job.done != 1) {
 		*e = job.err;

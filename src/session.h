@@ -30,12 +30,20 @@ struct session_job {
 	char final[400];    /* out: the server's reply to its final dot */
 };
 
+/* Told of each job's outcome as soon as it is known. */
+struct session_hooks {
+	void (*settled)(void *ctx, int job);
+	void *ctx;
+};
+
 /* Sends jobs[0..n) over one connection: one TLS handshake and AUTH, then
- * MAIL/RCPT/DATA per message (RSET after a failed one). Returns 0 when
- * every job was attempted (each has its outcome), -1 when the connection
- * failed first; e says why, and the jobs not attempted have done == 0. */
+ * MAIL/RCPT/DATA per message (RSET after a failed one). A job is settled
+ * (done 1 or -1) only by the server's answer to that message; when the
+ * session fails around a job (no TLS, AUTH refused, connection lost) it and
+ * the rest keep done == 0 and e says why. Returns 0 when every job was
+ * settled, else -1. */
 int session_send_batch(const struct account *a, const struct smtp_params *p,
-		       struct session_job *jobs, int n, struct err *e);
+		       struct session_job *jobs, int n, const struct session_hooks *h, struct err *e);
 
 /* Sends one message. On success fills `final_reply` with the server's
  * answer to the final dot. */

@@ -100,6 +100,7 @@ static enum smtp_action fail(struct smtp *s)
  * connection goes on, once every reply still in flight has come. */
 static enum smtp_action fail_message(struct smtp *s)
 {
+	s->message_failed = 1;   /* the server refused this message, not the session */
 	if (!s->batch)
 		return fail(s);
 	s->msg_failed = 1;
@@ -478,6 +479,7 @@ enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m,
 	s->rcpt_next = 0;
 	s->body_sent = 0;
 	s->msg_failed = 0;
+	s->message_failed = 0;
 	buf_reset(&s->refusals);
 	if (!after_failure)
 		return start_mail(s);

@@ -75,6 +75,7 @@ struct smtp {
 	int body_sent;               /* the final dot went out */
 	int batch;                   /* more messages follow on this connection */
 	int msg_failed;              /* batch: draining replies of a failed message */
+	int message_failed;          /* the failure is this message's own (MAIL, RCPT, DATA) */
 	struct err *e;
 };
 

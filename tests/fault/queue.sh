@@ -22,6 +22,21 @@ like "$ERR" "queued .*may or may not have been delivered" "lost after the final 
 is "$(entries)" 1 "lost after the final dot: kept in the queue"
 rm -rf "$QDIR"
 
+# A session that fails around the messages (no STARTTLS, so no AUTH) must
+# not bury queued messages: they wait, and none goes to dead.letter.
+rm -f "$HOME/dead.letter"
+fault_start starttls-not-offered
+cfg=$(fault_config "$FAULT_PORT" starttls "queue = auto")
+for i in 1 2 3; do "$POSTERN" -C "$cfg" -odq "q$i@example.test" <"$(fault_message)"; done
+is "$(entries)" 3 "three messages queued with -odq"
+run_postern -C "$cfg" -q --force
+fault_stop
+is "$RC" 0 "-q against a server without STARTTLS: exit 0"
+is "$(entries)" 3 "a session failure buries nothing: all three still queued"
+ok $([ ! -e "$HOME/dead.letter" ]; echo $?) "a session failure buries nothing: no dead.letter"
+like "$(cat "$QDIR"/*.env)" "error STARTTLS" "each queued message records the session's error"
+rm -rf "$QDIR"
+
 FAULT_INI=("queue = never")
 fault_run mail-451
 is "$RC" 75 "451 at MAIL with queue = never: exit 75"
