@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "log.h"
 
 char *deadletter_path(void)
 {
@@ -26,29 +27,65 @@ char *deadletter_path(void)
 	return buf_steal(&b);
 }
 
-/* mboxrd writer: CRLF -> LF, and a ">" before any line that is ">*From ". */
+/* mboxrd writer: CRLF -> LF, and a ">" before any line that is ">*From ".
+ * The start of each line is held back until it is clear whether it needs
+ * the ">", so a line split across two chunks is judged whole. */
 struct mbox {
 	struct buf out;
 	int at_line_start;
+	int deciding;
+	char head[16];
+	size_t headlen;
 };
+
+static int mbox_release(struct mbox *m, int escape)
+{
+	int rc = (escape && buf_append(&m->out, ">", 1) < 0) ||
+		 buf_append(&m->out, m->head, m->headlen) < 0 ? -1 : 0;
+
+	m->at_line_start = m->headlen && m->head[m->headlen - 1] == '\n';
+	m->headlen = 0;
+	m->deciding = 0;
+	return rc;
+}
+
+static int mbox_byte(struct mbox *m, char c)
+{
+	size_t k = 0, got;
+
+	if (c == '\r')
+		return 0;
+	if (m->at_line_start) {
+		m->at_line_start = 0;
+		m->deciding = 1;
+		m->headlen = 0;
+	}
+	if (!m->deciding) {
+		m->at_line_start = c == '\n';
+		return buf_append(&m->out, &c, 1);
+	}
+	m->head[m->headlen++] = c;
+	while (k < m->headlen && m->head[k] == '>')
+		k++;
+	got = m->headlen - k;
+	if (c != '\n' && got < 5 && memcmp(m->head + k, "From ", got) == 0 &&
+	    m->headlen < sizeof m->head)
+		return 0;   /* could still become ">*From ": wait for more */
+	return mbox_release(m, got >= 5 && memcmp(m->head + k, "From ", 5) == 0);
+}
 
 static int mbox_text(struct mbox *m, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\r')
-			continue;
-		if (m->at_line_start) {
-			size_t k = i;
-			while (k < n && p[k] == '>')
-				k++;
-			if (n - k >= 5 && memcmp(p + k, "From ", 5) == 0 && buf_append(&m->out, ">", 1) < 0)
-				return -1;
-		}
-		if (buf_append(&m->out, p + i, 1) < 0)
+	for (size_t i = 0; i < n; i++)
+		if (mbox_byte(m, p[i]) < 0)
 			return -1;
-		m->at_line_start = p[i] == '\n';
-	}
 	return 0;
+}
+
+/* The end of the message: whatever start of a line is still held back. */
+static int mbox_finish(struct mbox *m)
+{
+	return m->deciding ? mbox_release(m, 0) : 0;
 }
 
 static int write_out(int fd, struct buf *b)
@@ -89,10 +126,11 @@ int deadletter_append(const char *sender, const char *reason, const struct buf *
 		      int fd, off_t off, off_t end, struct err *e)
 {
 	char *path = deadletter_path(), stamp[64];
-	struct mbox m = {.at_line_start = 1};
+	struct mbox m = {0};
 	time_t now = time(NULL);
 	struct tm tm;
 	int out, rc;
+	off_t start;
 
 	if (!path)
 		return err_set(e, ERR_CANTCREAT, "dead.letter: $HOME is not set");
@@ -103,18 +141,26 @@ int deadletter_append(const char *sender, const char *reason, const struct buf *
 		return rc;
 	}
 	flock(out, LOCK_EX);
+	start = lseek(out, 0, SEEK_END);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%a %b %e %H:%M:%S %Y", &tm);
 	buf_init(&m.out, 2 * (HEADER_SECTION_MAX + SPOOL_CHUNK));
 	rc = buf_appendf(&m.out, "From %s %s\nX-Postern-Failure: ", *sender ? sender : "MAILER-DAEMON",
-			 stamp) < 0 || mbox_text(&m, reason, strlen(reason)) < 0 ||
-	     buf_append(&m.out, "\n", 1) < 0 ||
+			 stamp) < 0 ? -1 : 0;
+	for (const char *r = reason; rc == 0 && *r; r++)   /* one header line, whatever it says */
+		rc = buf_append(&m.out, (*r == '\n' || *r == '\r') ? " " : r, 1);
+	m.at_line_start = 1;
+	rc = rc < 0 || buf_append(&m.out, "\n", 1) < 0 ||
 	     mbox_text(&m, header_block->data ? header_block->data : "", header_block->len) < 0 ||
 	     write_out(out, &m.out) < 0 || append_body(out, &m, fd, off, end) < 0 ||
+	     mbox_finish(&m) < 0 ||
 	     (!m.at_line_start && buf_append(&m.out, "\n", 1) < 0) || buf_append(&m.out, "\n", 1) < 0 ||
 	     write_out(out, &m.out) < 0 || fsync(out) < 0 ? -1 : 0;
-	if (rc < 0)
+	if (rc < 0) {
 		err_set(e, ERR_IO, "dead.letter %s: cannot write: %s", path, strerror(errno));
+		if (start >= 0 && ftruncate(out, start) < 0)   /* no half entry left behind */
+			log_warn("dead.letter %s: a partial entry remains", path);
+	}
 	close(out);
 	buf_free(&m.out);
 	free(path);
