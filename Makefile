@@ -17,19 +17,23 @@ CFLAGS  ?= -O2
 WFLAGS   = -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 # _DEFAULT_SOURCE exposes explicit_bzero, getaddrinfo and friends under -std=c11.
 CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DPOSTERN_VERSION='"$(VERSION)"' \
-	-iquote src -iquote compat -I$(BUILD) -I/usr/include/iniparser
-LIBS     = -liniparser $(shell pkg-config --libs openssl libidn2 2>/dev/null || echo -lssl -lcrypto -lidn2)
+	-iquote src -iquote compat -I$(BUILD) -I/usr/include/iniparser $(SECRET_CFLAGS)
+# libsecret and GLib headers as system headers: they do not pass -Wshadow and friends.
+SECRET_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libsecret-1))
+LIBS     = -liniparser $(shell pkg-config --libs openssl libidn2 2>/dev/null || echo -lssl -lcrypto -lidn2) \
+	$(shell pkg-config --libs libsecret-1)
 
 SRCS    := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard compat/*.c)
 OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(SRCS))
 UNITS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit_%,$(wildcard tests/unit/*.c))
 PROBES  := strlcpy explicit_bzero strtonum
 
-# What a fresh Debian 12 needs to build and to run the tests. libsecret-1-dev is
-# for the keyring (credentials without helper scripts), linked once that lands.
+# What a fresh Debian 12 needs to build and to run the tests. The keyring tests
+# run a real gnome-keyring-daemon under dbus-run-session (dbus-daemon), lock it
+# with gdbus (libglib2.0-bin) and store msmtp-style items with secret-tool.
 BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
-	iproute2 man-db groff-base
+	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps check test unit asan demo install clean lint bench

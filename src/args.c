@@ -19,6 +19,9 @@ const char args_usage[] =
 	"  -q, --flush   send every queued message that is due (--force: all of them)\n"
 	"  -bp, mailq    list the queue;  --remove ID  delete a queued message\n"
 	"  -odq          queue the message without trying to send it now\n"
+	"  --store-password ACCOUNT   put the account's password into the keyring\n"
+	"                (read without echo, or the first line of stdin)\n"
+	"  --forget-password ACCOUNT  delete it from the keyring\n"
 	"  --version, --help\n"
 	"Accepted for compatibility and ignored for now: -bm -n -G -U -odi -odb -oem -oep\n"
 	"  -oeq -oew -om -o* -h N -L TAG -X FILE -N DSN -R RET -V ENVID\n"
@@ -134,6 +137,14 @@ static int args_cluster(struct options *o, const char *arg, const char *next, st
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	enum mode mode;
+} password_modes[] = {
+	{"--store-password", MODE_STORE_PASSWORD},
+	{"--forget-password", MODE_FORGET_PASSWORD},
+};
+
 static int args_long(struct options *o, const char *arg, const char *next, struct err *e)
 {
 	if (strcmp(arg, "--version") == 0) {
@@ -157,6 +168,15 @@ static int args_long(struct options *o, const char *arg, const char *next, struc
 			return err_set(e, ERR_USAGE, "option --remove needs a queue id");
 		o->mode = MODE_REMOVE;
 		o->remove_id = next;
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof password_modes / sizeof password_modes[0]; i++) {
+		if (strcmp(arg, password_modes[i].name))
+			continue;
+		if (!next || !*next || has_control(next))
+			return err_set(e, ERR_USAGE, "option %s needs an account name", arg);
+		o->mode = password_modes[i].mode;
+		o->password_account = next;
 		return 1;
 	}
 	if (strncmp(arg, "--account=", 10) == 0)

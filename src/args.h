@@ -8,7 +8,8 @@
 
 #include "errors.h"
 
-enum mode { MODE_SEND, MODE_VERSION, MODE_HELP, MODE_FLUSH, MODE_MAILQ, MODE_REMOVE };
+enum mode { MODE_SEND, MODE_VERSION, MODE_HELP, MODE_FLUSH, MODE_MAILQ, MODE_REMOVE,
+	    MODE_STORE_PASSWORD, MODE_FORGET_PASSWORD };
 
 struct options {
 	enum mode mode;
@@ -28,6 +29,7 @@ struct options {
 	int queue_only;           /* -odq */
 	int force;                /* --force: flush ignores backoff */
 	const char *remove_id;    /* --remove ID */
+	const char *password_account; /* --store-password / --forget-password ACCOUNT */
 	char **recipients;        /* the operands, in argv */
 	int nrecipients;
 };

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "keyring.h"
 #include "net.h"
 
 /* Reads the child's stdout until EOF or the deadline, keeping at most the
@@ -119,6 +120,20 @@ static int run_command(const struct account *a, struct buf *out, struct err *e)
 	return 0;
 }
 
+/* Neither password nor password_command: the keyring. "Nothing stored"
+ * is the user's to fix (78); a locked keyring or no bus may pass (75). */
+static int from_keyring(const struct account *a, struct buf *out, struct err *e)
+{
+	int rc = keyring_lookup(a->host, a->user, a->timeout, out, e);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(e, ERR_CONFIG, "keyring: no password stored for %s at %s (account %s): "
+			       "run postern --store-password %s", a->user, a->host, a->name, a->name);
+	return 0;
+}
+
 int cred_password(const struct account *a, struct buf *out, struct err *e)
 {
 	if (!a->user)
@@ -128,6 +143,5 @@ int cred_password(const struct account *a, struct buf *out, struct err *e)
 		       err_set(e, ERR_CONFIG, "password: longer than %zu bytes", out->limit) : 0;
 	if (a->password_command)
 		return run_command(a, out, e);
-	return err_set(e, ERR_CONFIG, "[%s]: user = %s is set, but neither password nor "
-		       "password_command", a->name, a->user);
+	return from_keyring(a, out, e);
 }

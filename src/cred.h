@@ -1,6 +1,7 @@
 /*
- * The account's password: from `password` in the (private) config file or
- * the first line of `password_command`'s output. The result lives in a buf
+ * The account's password: from `password` in the (private) config file,
+ * the first line of `password_command`'s output, or else the keyring
+ * (keyring.h). The result lives in a buf
  * the caller wipes with buf_free(); it never reaches argv or the
  * environment.
  */
@@ -13,8 +14,9 @@
 
 /* Fills `out` (initialised by the caller with a PASSWORD_MAX limit).
  * Returns 0 with out empty when the account has no user (no AUTH).
- * ERR_CONFIG when a user is set without a way to get the password or the
- * command cannot run; ERR_TEMP when it fails or times out. */
+ * ERR_CONFIG when the command cannot run or the keyring holds no password
+ * for the account; ERR_TEMP when the command fails or times out, or the
+ * keyring is locked, unreachable or silent. */
 int cred_password(const struct account *a, struct buf *out, struct err *e);
 
 #endif

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "args.h"
+#include "cmd_password.h"
 #include "cmd_queue.h"
 #include "cmd_send.h"
 #include "errors.h"
@@ -61,6 +62,12 @@ int main(int argc, char **argv)
 		break;
 	case MODE_REMOVE:
 		rc = cmd_remove(&o, &e);
+		break;
+	case MODE_STORE_PASSWORD:
+		rc = cmd_store_password(&o, &e);
+		break;
+	case MODE_FORGET_PASSWORD:
+		rc = cmd_forget_password(&o, &e);
 		break;
 	}
 	if (rc < 0) {

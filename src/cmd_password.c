@@ -1,0 +1,140 @@
+#include "cmd_password.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "keyring.h"
+
+static struct termios saved_tty;
+
+/* Interrupted while echo is off: give the terminal back, then die of it. */
+static void restore_and_die(int sig)
+{
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Reads one line from stdin byte by byte (no stdio buffer keeps a copy).
+ * 0, or -1 when the line is longer than the buffer's limit. */
+static int read_line(struct buf *out)
+{
+	char c;
+	ssize_t n;
+
+	while ((n = read(STDIN_FILENO, &c, 1)) == 1 || (n < 0 && errno == EINTR)) {
+		if (n < 0)
+			continue;
+		if (c == '\n')
+			break;
+		if (buf_append(out, &c, 1) < 0)
+			return -1;
+	}
+	if (out->len && out->data[out->len - 1] == '\r')
+		out->data[--out->len] = '\0';
+	return 0;
+}
+
+static int read_password(const struct account *a, struct buf *out, struct err *e)
+{
+	struct termios quiet;
+	int tty = isatty(STDIN_FILENO), rc;
+
+	if (tty && tcgetattr(STDIN_FILENO, &saved_tty) == 0) {
+		fprintf(stderr, "Password for %s at %s: ", a->user, a->host);
+		fflush(stderr);
+		quiet = saved_tty;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		signal(SIGINT, restore_and_die);
+		signal(SIGTERM, restore_and_die);
+		signal(SIGHUP, restore_and_die);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		rc = read_line(out);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		fputc('\n', stderr);
+	} else {
+		rc = read_line(out);
+	}
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "keyring: password longer than %zu bytes", out->limit);
+	if (out->len == 0)
+		return err_set(e, ERR_USAGE, "keyring: empty password: nothing stored");
+	return 0;
+}
+
+/* Loads the config and finds the named account, which must have a user. */
+static const struct account *account_of(const struct options *o, struct config *cfg,
+					struct err *e)
+{
+	char *path = config_find(o->config_file, e);
+	const struct account *a;
+	int rc;
+
+	if (!path)
+		return NULL;
+	rc = config_load(cfg, path, e);
+	free(path);
+	if (rc < 0 || !(a = config_pick(cfg, o->password_account, NULL, NULL, e)))
+		return NULL;
+	if (!a->user) {
+		err_set(e, ERR_CONFIG, "keyring: [%s] has no user: the server gets no password",
+			a->name);
+		return NULL;
+	}
+	return a;
+}
+
+int cmd_store_password(const struct options *o, struct err *e)
+{
+	struct config cfg = {0};
+	const struct account *a;
+	struct buf pw;
+	int rc = -1;
+
+	buf_init(&pw, PASSWORD_MAX);
+	if (!(a = account_of(o, &cfg, e)) || read_password(a, &pw, e) < 0)
+		goto out;
+	if (keyring_store(a->name, a->host, a->user, pw.data, a->timeout, e) < 0)
+		goto out;
+	printf("postern: keyring: stored the password for %s at %s (account %s)\n", a->user,
+	       a->host, a->name);
+	rc = 0;
+out:
+	buf_free(&pw);
+	config_free(&cfg);
+	return rc;
+}
+
+int cmd_forget_password(const struct options *o, struct err *e)
+{
+	struct config cfg = {0};
+	const struct account *a;
+	int rc = -1, found;
+
+	if (!(a = account_of(o, &cfg, e)))
+		goto out;
+	found = keyring_forget(a->host, a->user, a->timeout, e);
+	if (found < 0)
+		goto out;
+	if (found == 0) {
+		err_set(e, ERR_CONFIG, "keyring: no password stored for %s at %s (account %s): "
+			"nothing to forget", a->user, a->host, a->name);
+		goto out;
+	}
+	printf("postern: keyring: forgot the password for %s at %s (account %s)\n", a->user,
+	       a->host, a->name);
+	rc = 0;
+out:
+	config_free(&cfg);
+	return rc;
+}

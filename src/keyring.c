@@ -1,0 +1,271 @@
+#include "keyring.h"
+
+#include <libsecret/secret.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* postern's own items. Designated initialisers: the struct has reserved
+ * fields that positional ones trip -Wextra on. */
+static const SecretSchema postern_schema = {
+	.name = "org.postern.Password",
+	.flags = SECRET_SCHEMA_NONE,
+	.attributes = {
+		{.name = "host", .type = SECRET_SCHEMA_ATTRIBUTE_STRING},
+		{.name = "user", .type = SECRET_SCHEMA_ATTRIBUTE_STRING},
+		{.name = "protocol", .type = SECRET_SCHEMA_ATTRIBUTE_STRING},
+		{.name = NULL, .type = 0},
+	},
+};
+
+/* msmtp's items (de.marlam.msmtp.password, or secret-tool's generic
+ * schema): matched on attributes only. */
+static const SecretSchema msmtp_schema = {
+	.name = "de.marlam.msmtp.password",
+	.flags = SECRET_SCHEMA_DONT_MATCH_NAME,
+	.attributes = {
+		{.name = "host", .type = SECRET_SCHEMA_ATTRIBUTE_STRING},
+		{.name = "service", .type = SECRET_SCHEMA_ATTRIBUTE_STRING},
+		{.name = "user", .type = SECRET_SCHEMA_ATTRIBUTE_STRING},
+		{.name = NULL, .type = 0},
+	},
+};
+
+enum { FOUND = 1, ABSENT = 0, LOCKED = 2 };
+
+/* A thread that cancels the pending libsecret call at the deadline: the
+ * sync calls run their own main loop, so a timeout source cannot. */
+struct watchdog {
+	GMutex m;
+	GCond c;
+	int done;
+	gint64 deadline;
+	GCancellable *cancel;
+	GThread *t;
+};
+
+static gpointer watchdog_run(gpointer p)
+{
+	struct watchdog *w = p;
+
+	g_mutex_lock(&w->m);
+	while (!w->done)
+		if (!g_cond_wait_until(&w->c, &w->m, w->deadline)) {
+			g_cancellable_cancel(w->cancel);
+			break;
+		}
+	g_mutex_unlock(&w->m);
+	return NULL;
+}
+
+static void watchdog_start(struct watchdog *w, long timeout)
+{
+	g_mutex_init(&w->m);
+	g_cond_init(&w->c);
+	w->done = 0;
+	w->deadline = g_get_monotonic_time() + (gint64)(timeout > 0 ? timeout : 1) * G_TIME_SPAN_SECOND;
+	w->cancel = g_cancellable_new();
+	w->t = g_thread_try_new("postern-keyring", watchdog_run, w, NULL);
+}
+
+static void watchdog_stop(struct watchdog *w)
+{
+	g_mutex_lock(&w->m);
+	w->done = 1;
+	g_cond_signal(&w->c);
+	g_mutex_unlock(&w->m);
+	if (w->t)
+		g_thread_join(w->t);
+	g_object_unref(w->cancel);
+	g_cond_clear(&w->c);
+	g_mutex_clear(&w->m);
+}
+
+/* GLib's own warnings would break the one-line error: shown under -v only. */
+static void quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+	(void)level;
+	(void)data;
+	if (log_verbose())
+		log_warn("keyring: %s: %s", domain ? domain : "glib", msg);
+}
+
+/* A candidate bus socket: present, a socket, and this user's. */
+static int own_socket(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_uid == getuid();
+}
+
+/* Finds the session bus before libsecret does: under cron there is no
+ * DBUS_SESSION_BUS_ADDRESS, but a systemd user session (or linger) puts
+ * the bus at /run/user/UID/bus. Without any bus, say so instead of letting
+ * GLib try to autolaunch one. */
+static int keyring_bus(struct err *e)
+{
+	char path[512], addr[600];
+	const char *v = getenv("DBUS_SESSION_BUS_ADDRESS"), *rt = getenv("XDG_RUNTIME_DIR");
+
+	g_log_set_default_handler(quiet_log, NULL);
+	if (v && *v)
+		return 0;
+	if (rt && *rt && (size_t)snprintf(path, sizeof path, "%s/bus", rt) < sizeof path &&
+	    own_socket(path))
+		goto found;
+	snprintf(path, sizeof path, "/run/user/%u/bus", (unsigned)getuid());
+	if (own_socket(path))
+		goto found;
+	return err_set(e, ERR_TEMP, "keyring: no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is unset "
+		       "and %s is not this user's socket (is the user logged in, or lingering?)", path);
+found:
+	snprintf(addr, sizeof addr, "unix:path=%s", path);
+	setenv("DBUS_SESSION_BUS_ADDRESS", addr, 1);
+	return 0;
+}
+
+static int keyring_fail(struct err *e, GError *g, const char *what, long timeout)
+{
+	int rc;
+
+	if (g && g_error_matches(g, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		rc = err_set(e, ERR_TEMP, "keyring: %s: no answer within %ld seconds", what, timeout);
+	else
+		rc = err_set(e, ERR_TEMP, "keyring: %s: %s", what, g ? g->message : "failed");
+	if (g)
+		g_error_free(g);
+	return rc;
+}
+
+/* A person who can answer the keyring's unlock prompt: a terminal and a
+ * display. Unattended runs never ask, so a locked item is reported. */
+static int can_prompt(void)
+{
+	return (isatty(STDIN_FILENO) || isatty(STDERR_FILENO)) &&
+	       (getenv("DISPLAY") || getenv("WAYLAND_DISPLAY"));
+}
+
+/* FOUND (copied into out), ABSENT, LOCKED (only locked items match), or
+ * -1 with *g set. */
+static int search(SecretService *svc, const SecretSchema *schema, GHashTable *attrs,
+		  GCancellable *c, struct buf *out, GError **g)
+{
+	SecretSearchFlags flags = SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS;
+	GList *items, *l;
+	int rc = ABSENT;
+
+	if (can_prompt())
+		flags |= SECRET_SEARCH_UNLOCK;
+	items = secret_service_search_sync(svc, schema, attrs, flags, c, g);
+	if (*g)
+		return -1;
+	for (l = items; l && rc != FOUND; l = l->next) {
+		SecretValue *v;
+		const gchar *p;
+		gsize len = 0;
+
+		if (secret_item_get_locked(l->data)) {
+			rc = LOCKED;
+			continue;
+		}
+		if (!(v = secret_item_get_secret(l->data)))
+			continue;
+		p = secret_value_get(v, &len);
+		if (p && len > 0 && buf_append(out, p, len) == 0)
+			rc = FOUND;
+		secret_value_unref(v);   /* libsecret's copy is in its wiping allocator */
+	}
+	g_list_free_full(items, g_object_unref);
+	return rc;
+}
+
+static int lookup_both(SecretService *svc, const char *host, const char *user, GCancellable *c,
+		       struct buf *out, GError **g)
+{
+	GHashTable *attrs;
+	int mine, theirs;
+
+	attrs = secret_attributes_build(&postern_schema, "host", host, "user", user,
+					"protocol", "smtp", NULL);
+	mine = search(svc, &postern_schema, attrs, c, out, g);
+	g_hash_table_unref(attrs);
+	if (mine < 0 || mine == FOUND)
+		return mine;
+	attrs = secret_attributes_build(&msmtp_schema, "host", host, "service", "smtp",
+					"user", user, NULL);
+	theirs = search(svc, &msmtp_schema, attrs, c, out, g);
+	g_hash_table_unref(attrs);
+	if (theirs < 0 || theirs == FOUND)
+		return theirs;
+	return mine == LOCKED || theirs == LOCKED ? LOCKED : ABSENT;
+}
+
+int keyring_lookup(const char *host, const char *user, long timeout, struct buf *out,
+		   struct err *e)
+{
+	struct watchdog w;
+	SecretService *svc;
+	GError *g = NULL;
+	int rc;
+
+	if (keyring_bus(e) < 0)
+		return -1;
+	watchdog_start(&w, timeout);
+	svc = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, w.cancel, &g);
+	if (!svc) {
+		rc = keyring_fail(e, g, "cannot reach the Secret Service", timeout);
+		goto done;
+	}
+	rc = lookup_both(svc, host, user, w.cancel, out, &g);
+	if (rc < 0)
+		keyring_fail(e, g, "search", timeout);
+	else if (rc == LOCKED)
+		rc = err_set(e, ERR_TEMP, "keyring: keyring locked: the password for %s at %s is in a "
+			     "locked keyring and nobody is here to unlock it; unlock it and retry",
+			     user, host);
+	g_object_unref(svc);
+done:
+	watchdog_stop(&w);
+	return rc;
+}
+
+int keyring_store(const char *account, const char *host, const char *user,
+		  const char *password, long timeout, struct err *e)
+{
+	struct watchdog w;
+	GError *g = NULL;
+	char label[512];
+	int rc = 0;
+
+	if (keyring_bus(e) < 0)
+		return -1;
+	snprintf(label, sizeof label, "postern: %s (%s)", account, host);
+	watchdog_start(&w, timeout);
+	if (!secret_password_store_sync(&postern_schema, SECRET_COLLECTION_DEFAULT, label, password,
+					w.cancel, &g, "host", host, "user", user,
+					"protocol", "smtp", NULL))
+		rc = keyring_fail(e, g, "store", timeout);
+	watchdog_stop(&w);
+	return rc;
+}
+
+int keyring_forget(const char *host, const char *user, long timeout, struct err *e)
+{
+	struct watchdog w;
+	GError *g = NULL;
+	int rc;
+
+	if (keyring_bus(e) < 0)
+		return -1;
+	watchdog_start(&w, timeout);
+	rc = secret_password_clear_sync(&postern_schema, w.cancel, &g, "host", host, "user", user,
+					"protocol", "smtp", NULL) ? 1 : 0;
+	if (g)
+		rc = keyring_fail(e, g, "forget", timeout);
+	watchdog_stop(&w);
+	return rc;
+}

@@ -1,0 +1,106 @@
+# End to end: the password comes from a real keyring. A private
+# gnome-keyring-daemon under dbus-run-session, with HOME and the XDG folders
+# in TEST_TMP, so no real keyring is ever touched; the session bus (and the
+# daemon, which leaves with its bus) ends with this script.
+. "$TOP/tests/lib/common.sh"
+if [ -z "${KEYRING_SESSION:-}" ]; then
+	for c in dbus-run-session gnome-keyring-daemon gdbus secret-tool; do
+		command -v "$c" >/dev/null || { echo "Bail out! $c is missing (make deps)"; exit 1; }
+	done
+	export HOME=$TEST_TMP/home XDG_DATA_HOME=$TEST_TMP/data XDG_CONFIG_HOME=$TEST_TMP/config \
+		XDG_CACHE_HOME=$TEST_TMP/cache XDG_RUNTIME_DIR=$TEST_TMP/run KEYRING_SESSION=1 TEST_TMP
+	mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+	chmod 700 "$XDG_RUNTIME_DIR"
+	unset DISPLAY WAYLAND_DISPLAY
+	exec timeout -k 5 600 dbus-run-session -- bash "$0" </dev/null
+fi
+. "$TOP/tests/lib/e2e.sh"
+e2e_setup
+
+# The keyring daemon: a non-empty password creates and unlocks "login".
+printf %s keyring-test-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+keyring_pid=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+	--method org.freedesktop.DBus.GetConnectionUnixProcessID org.freedesktop.secrets 2>/dev/null |
+	tr -dc 0-9)
+trap '[ -n "$keyring_pid" ] && kill "$keyring_pid" 2>/dev/null' EXIT
+ok $([ -n "$keyring_pid" ]; echo $?) "a private gnome-keyring-daemon runs on the test's own session bus"
+
+CFG=$TEST_TMP/keyring.ini
+e2e_config "$CFG" "$SMARTHOST_PORT_SUBMIT" "queue = never"
+sed -i '/^password = /d' "$CFG"
+u=$$
+msg() { printf 'From: demo@example.test\nTo: %s\nSubject: %s\n\nkeyring\n' "$1" "$2"; }
+
+# --- --store-password reads stdin when it is not a terminal
+printf '%s\n' "$SMARTHOST_PASS" | run_postern -C "$CFG" --store-password test
+is "$RC" 0 "--store-password from stdin: exit 0"
+like "$OUT" "stored the password for $SMARTHOST_USER at 127.0.0.1 \(account test\)" \
+	"--store-password: says what it stored"
+unlike "$OUT$ERR" "$SMARTHOST_PASS" "--store-password: the password is never printed"
+label=$(secret-tool search --all host 127.0.0.1 protocol smtp 2>&1 | grep '^label')
+like "$label" "postern: test \(127\.0\.0\.1\)" "the item's label names the account and the host"
+
+# --- sending uses it
+to=keyring-$u@example.test
+msg "$to" keyring | run_postern -C "$CFG" -v "$to"
+is "$RC" 0 "password from the keyring (org.postern.Password): exit 0"
+ok $([ -n "$(delivered "$to")" ]; echo $?) "password from the keyring: delivered through the real Postfix"
+unlike "$ERR" "$SMARTHOST_PASS" "password from the keyring: never in the -v transcript"
+
+# --- unknown account
+printf 'x\n' | run_postern -C "$CFG" --store-password nosuch
+is "$RC" 78 "--store-password for an unknown account: exit 78"
+
+# --- --forget-password
+run_postern -C "$CFG" --forget-password test
+is "$RC" 0 "--forget-password: exit 0 when something was deleted"
+run_postern -C "$CFG" --forget-password test
+is "$RC" 78 "--forget-password with nothing stored: exit 78"
+like "$ERR" "^postern: keyring: no password stored for .*nothing to forget$" \
+	"--forget-password with nothing stored: one clear line"
+
+# --- nothing stored: a configuration error that names the fix
+msg x forgotten | run_postern -C "$CFG" forgotten-$u@example.test
+diag "$ERR"
+is "$RC" 78 "no password anywhere: exit 78"
+like "$ERR" "^postern: .*keyring: no password stored for $SMARTHOST_USER at 127\.0\.0\.1.*postern --store-password test" \
+	"no password anywhere: the message names postern --store-password ACCOUNT"
+is "$(printf '%s\n' "$ERR" | wc -l)" 1 "no password anywhere: one line"
+
+# --- msmtp's items (secret-tool, schema name not matched) are found too
+printf %s "$SMARTHOST_PASS" | secret-tool store --label=x host 127.0.0.1 service smtp user "$SMARTHOST_USER"
+to=msmtp-$u@example.test
+msg "$to" msmtp | run_postern -C "$CFG" "$to"
+is "$RC" 0 "msmtp's item (host, service=smtp, user): exit 0"
+ok $([ -n "$(delivered "$to")" ]; echo $?) "msmtp's item: delivered"
+
+# --- a locked keyring in a run without a terminal: temporary, fast, says locked
+gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
+	--method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null
+start=$(date +%s)
+msg x locked | run_postern -C "$CFG" locked-$u@example.test
+took=$(( $(date +%s) - start ))
+diag "$ERR"
+is "$RC" 75 "locked keyring, no terminal: exit 75"
+like "$ERR" "^postern: .*keyring locked" "locked keyring: the message says locked"
+is "$(printf '%s\n' "$ERR" | wc -l)" 1 "locked keyring: one line"
+ok $([ "$took" -lt 5 ]; echo $?) "locked keyring: answered in ${took}s, well under the 20 s timeout"
+
+# --- no session bus at all: temporary, clear, no hang
+if [ -S "/run/user/$(id -u)/bus" ]; then
+	ok 0 "# SKIP no session bus: this machine has /run/user/$(id -u)/bus (a real session)"
+	ok 0 "# SKIP no session bus: message"
+else
+	saved=$DBUS_SESSION_BUS_ADDRESS
+	unset DBUS_SESSION_BUS_ADDRESS
+	mkdir -p "$TEST_TMP/empty-run"
+	start=$(date +%s)
+	msg x nobus | XDG_RUNTIME_DIR=$TEST_TMP/empty-run run_postern -C "$CFG" nobus-$u@example.test
+	took=$(( $(date +%s) - start ))
+	export DBUS_SESSION_BUS_ADDRESS=$saved
+	diag "$ERR"
+	is "$RC" 75 "no session bus: exit 75 (in ${took}s)"
+	like "$ERR" "^postern: .*keyring: no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is unset" \
+		"no session bus: one clear line"
+fi
+done_testing
