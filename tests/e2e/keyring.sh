@@ -74,6 +74,27 @@ msg "$to" msmtp | run_postern -C "$CFG" "$to"
 is "$RC" 0 "msmtp's item (host, service=smtp, user): exit 0"
 ok $([ -n "$(delivered "$to")" ]; echo $?) "msmtp's item: delivered"
 
+# --- no DBUS_SESSION_BUS_ADDRESS (cron): the user's bus socket in the runtime folder is used
+bus_path=$(printf '%s' "$DBUS_SESSION_BUS_ADDRESS" | sed -n 's/^unix:path=\([^,]*\).*/\1/p')
+mkdir -p "$TEST_TMP/cronrun"
+if [ -n "$bus_path" ] && ln "$bus_path" "$TEST_TMP/cronrun/bus" 2>/dev/null; then
+	saved=$DBUS_SESSION_BUS_ADDRESS
+	unset DBUS_SESSION_BUS_ADDRESS
+	to=cron-$u@example.test
+	msg "$to" cron | XDG_RUNTIME_DIR=$TEST_TMP/cronrun run_postern -C "$CFG" "$to"
+	export DBUS_SESSION_BUS_ADDRESS=$saved
+	is "$RC" 0 "DBUS_SESSION_BUS_ADDRESS unset: the bus socket in the runtime folder is found: exit 0"
+	ok $([ -n "$(delivered "$to")" ]; echo $?) "DBUS_SESSION_BUS_ADDRESS unset: delivered"
+else
+	ok 0 "# SKIP the session bus is not a path socket ($DBUS_SESSION_BUS_ADDRESS)"
+	ok 0 "# SKIP the session bus is not a path socket"
+fi
+
+# --- usage
+run_postern -C "$CFG" --store-password
+is "$RC" 64 "--store-password without an account: exit 64"
+like "$ERR" "^postern: option --store-password needs an account name" "--store-password without an account: says so"
+
 # --- a locked keyring in a run without a terminal: temporary, fast, says locked
 gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
 	--method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null
@@ -85,6 +106,31 @@ is "$RC" 75 "locked keyring, no terminal: exit 75"
 like "$ERR" "^postern: .*keyring locked" "locked keyring: the message says locked"
 is "$(printf '%s\n' "$ERR" | wc -l)" 1 "locked keyring: one line"
 ok $([ "$took" -lt 5 ]; echo $?) "locked keyring: answered in ${took}s, well under the 20 s timeout"
+
+# --- a bus that accepts and never answers: bounded by the account's timeout
+cat >"$TEST_TMP/silent.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+held = []
+while True:
+    held.append(s.accept()[0])
+PY
+python3 "$TEST_TMP/silent.py" "$TEST_TMP/silent.sock" &
+silent_pid=$!
+for _ in $(seq 50); do [ -S "$TEST_TMP/silent.sock" ] && break; sleep 0.1; done
+sed 's/^timeout = .*/timeout = 2/' "$CFG" >"$TEST_TMP/short.ini"
+chmod 600 "$TEST_TMP/short.ini"
+start=$(date +%s)
+msg x silent | DBUS_SESSION_BUS_ADDRESS=unix:path=$TEST_TMP/silent.sock \
+	run_postern -C "$TEST_TMP/short.ini" silent-$u@example.test
+took=$(( $(date +%s) - start ))
+kill "$silent_pid" 2>/dev/null; wait "$silent_pid" 2>/dev/null
+diag "$ERR"
+is "$RC" 75 "a keyring bus that never answers: exit 75"
+like "$ERR" "^postern: .*keyring: .*no answer within 2 seconds" "a silent bus: the message says it did not answer"
+ok $([ "$took" -le 5 ]; echo $?) "a silent bus: given up after the 2 s timeout (took ${took}s), no hang"
 
 # --- no session bus at all: temporary, clear, no hang
 if [ -S "/run/user/$(id -u)/bus" ]; then
