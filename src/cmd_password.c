@@ -80,6 +80,12 @@ static const struct account *account_of(const struct options *o, struct config *
 	const struct account *a;
 	int rc;
 
+	if (o->nrecipients > 0) {
+		free(path);
+		err_set(e, ERR_USAGE, "keyring: unexpected argument '%s' after the account",
+			o->recipients[0]);
+		return NULL;
+	}
 	if (!path)
 		return NULL;
 	rc = config_load(cfg, path, e);

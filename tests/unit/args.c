@@ -131,6 +131,9 @@ static const struct {
 	{"-f with CR LF", {"-f", "me@x.y\r\nRCPT TO:<x@y.z>"}, "option -f: value contains a control character"},
 	{"-F with a LF", {"-FName\nBcc: x@y.z"}, "option -F: value contains a control character"},
 	{"--account= with a control character", {"--account=a\tb"}, "option -a: value contains a control character"},
+	{"--store-password without an account", {"--store-password"}, "option --store-password needs an account name"},
+	{"--forget-password without an account", {"--forget-password"}, "option --forget-password needs an account name"},
+	{"--store-password with an empty account", {"--store-password", ""}, "option --store-password needs an account name"},
 };
 
 static int build_argv(const char *const *in, char **argv)
@@ -255,11 +258,40 @@ static void test_queue_modes(void)
 	}
 }
 
+/* The keyring commands take the account as their value; -C still works. */
+static void test_password_modes(void)
+{
+	static const struct {
+		const char *in[5];
+		enum mode mode;
+		const char *config;
+	} t[] = {
+		{{"--store-password", "work", NULL}, MODE_STORE_PASSWORD, NULL},
+		{{"-C", "/x.ini", "--store-password", "work", NULL}, MODE_STORE_PASSWORD, "/x.ini"},
+		{{"--forget-password", "work", NULL}, MODE_FORGET_PASSWORD, NULL},
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *argv[ARGV_MAX + 1];
+		int argc = build_argv(t[i].in, argv);
+		struct options o;
+		struct err e = {0};
+		ok(args_parse(argc, argv, &o, &e) == 0, "%s %s: parses", t[i].in[0], t[i].in[1]);
+		is_int(o.mode, t[i].mode, "%s %s: mode", t[i].in[0], t[i].in[1]);
+		ok(o.password_account && strcmp(o.password_account, "work") == 0,
+		   "%s %s: the account", t[i].in[0], t[i].in[1]);
+		ok(t[i].config ? o.config_file && strcmp(o.config_file, t[i].config) == 0 : !o.config_file,
+		   "%s %s: -C", t[i].in[0], t[i].in[1]);
+		is_int(o.nrecipients, 0, "%s %s: no recipients", t[i].in[0], t[i].in[1]);
+	}
+}
+
 int main(void)
 {
 	test_good();
 	test_bad();
 	test_misc();
 	test_queue_modes();
+	test_password_modes();
 	return done_testing();
 }
