@@ -47,6 +47,38 @@ is "$RC" 0 "password from the keyring (org.postern.Password): exit 0"
 ok $([ -n "$(delivered "$to")" ]; echo $?) "password from the keyring: delivered through the real Postfix"
 unlike "$ERR" "$SMARTHOST_PASS" "password from the keyring: never in the -v transcript"
 
+# --- on a terminal the password is asked for without echo
+cat >"$TEST_TMP/askpass_pty.py" <<'PY'
+import os, pty, select, sys, time
+pw = sys.argv[1].encode()
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+out, sent, end = b"", False, time.time() + 20
+while time.time() < end:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    if not sent and b"Password for" in out:
+        time.sleep(0.2)
+        os.write(fd, pw + b"\n")
+        sent = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+tty_out=$(timeout -k 5 30 python3 "$TEST_TMP/askpass_pty.py" "$SMARTHOST_PASS" "$POSTERN" -C "$CFG" --store-password test)
+is "$?" 0 "--store-password on a terminal: exit 0"
+like "$tty_out" "Password for $SMARTHOST_USER at 127\.0\.0\.1: " "--store-password on a terminal: asks"
+unlike "$tty_out" "$SMARTHOST_PASS" "--store-password on a terminal: the password is not echoed"
+like "$tty_out" "stored the password" "--store-password on a terminal: stored"
+
 # --- unknown account
 printf 'x\n' | run_postern -C "$CFG" --store-password nosuch
 is "$RC" 78 "--store-password for an unknown account: exit 78"
