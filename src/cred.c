@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -134,14 +135,26 @@ static int from_keyring(const struct account *a, struct buf *out, struct err *e)
 	return 0;
 }
 
-int cred_password(const struct account *a, struct buf *out, struct err *e)
+static int fetch(const struct account *a, struct buf *out, struct err *e)
 {
-	if (!a->user)
-		return 0;
 	if (a->password)
 		return buf_appends(out, a->password) < 0 ?
 		       err_set(e, ERR_CONFIG, "password: longer than %zu bytes", out->limit) : 0;
 	if (a->password_command)
 		return run_command(a, out, e);
 	return from_keyring(a, out, e);
+}
+
+int cred_password(const struct account *a, struct buf *out, struct err *e)
+{
+	int rc;
+
+	if (!a->user)
+		return 0;
+	rc = fetch(a, out, e);
+	/* Keep the secret out of swap while it lives (best effort: a low
+	 * RLIMIT_MEMLOCK only means it may be paged like any other memory). */
+	if (rc == 0 && out->data)
+		(void)mlock(out->data, out->cap);
+	return rc;
 }
