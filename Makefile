@@ -20,7 +20,7 @@ CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DPOSTERN_VERSION='"$(VERSION)"' 
 	-iquote src -iquote compat -I$(BUILD) -I/usr/include/iniparser $(SECRET_CFLAGS)
 # libsecret and GLib headers as system headers: they do not pass -Wshadow and friends.
 SECRET_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libsecret-1))
-LIBS     = -liniparser $(shell pkg-config --libs openssl libidn2 2>/dev/null || echo -lssl -lcrypto -lidn2) \
+LIBS     = -liniparser -ljansson -ldl $(shell pkg-config --libs openssl libidn2 2>/dev/null || echo -lssl -lcrypto -lidn2) \
 	$(shell pkg-config --libs libsecret-1)
 
 SRCS    := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard compat/*.c)
@@ -31,7 +31,8 @@ PROBES  := strlcpy explicit_bzero strtonum
 # What a fresh Debian 12 needs to build and to run the tests. The keyring tests
 # run a real gnome-keyring-daemon under dbus-run-session (dbus-daemon), lock it
 # with gdbus (libglib2.0-bin) and store msmtp-style items with secret-tool.
-BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev
+BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev \
+	libjansson-dev libcurl4-openssl-dev
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
 	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

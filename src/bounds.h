@@ -4,7 +4,7 @@
 
 #define REPLY_LINE_MAX      2048        /* one server reply line; RFC 5321 4.5.3.1.5 says 512 */
 #define REPLY_LINES_MAX     200         /* lines in one multi-line reply */
-#define CMD_LINE_MAX        4096        /* one client command we build */
+#define CMD_LINE_MAX        16384       /* one client command we build (OAuth2 tokens are long) */
 #define CONN_READ_CHUNK     16384       /* bytes asked of the socket at once */
 #define SPOOL_CHUNK         65536       /* bytes read from stdin at once */
 #define HEADER_SECTION_MAX  (1024 * 1024) /* whole header section kept in memory */
@@ -17,6 +17,8 @@
 #define ALIAS_DEPTH_MAX     8
 #define ALIAS_LOOKUPS_MAX   1000        /* names looked up for one expansion */
 #define PASSWORD_MAX        4096        /* output of password_command kept */
+#define TOKEN_MAX           8192        /* one OAuth2 access or refresh token */
+#define HTTP_RESPONSE_MAX   (64 * 1024) /* a token endpoint's answer */
 #define ERR_MSG_MAX         1024
 #define TIMEOUT_DEFAULT     60
 #define TIMEOUT_MAX         3600

@@ -42,13 +42,24 @@ static int read_line(struct buf *out)
 	return 0;
 }
 
+/* An OAuth2 account has no password: its secret is the client's. */
+static const char *what_is_stored(const struct account *a)
+{
+	return a->oauth.provider != OAUTH_NONE ? "OAuth2 client secret" : "Password";
+}
+
+static enum keyring_kind kind_of(const struct account *a)
+{
+	return a->oauth.provider != OAUTH_NONE ? KEYRING_OAUTH_CLIENT_SECRET : KEYRING_PASSWORD;
+}
+
 static int read_password(const struct account *a, struct buf *out, struct err *e)
 {
 	struct termios quiet;
 	int tty = isatty(STDIN_FILENO), rc;
 
 	if (tty && tcgetattr(STDIN_FILENO, &saved_tty) == 0) {
-		fprintf(stderr, "Password for %s at %s: ", a->user, a->host);
+		fprintf(stderr, "%s for %s at %s: ", what_is_stored(a), a->user, a->host);
 		fflush(stderr);
 		quiet = saved_tty;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
@@ -110,9 +121,10 @@ int cmd_store_password(const struct options *o, struct err *e)
 	buf_init(&pw, PASSWORD_MAX);
 	if (!(a = account_of(o, &cfg, e)) || read_password(a, &pw, e) < 0)
 		goto out;
-	if (keyring_store(a->name, a->host, a->user, pw.data, a->timeout, e) < 0)
+	if (keyring_store(kind_of(a), a->name, a->host, a->user, pw.data, a->timeout, e) < 0)
 		goto out;
-	printf("postern: keyring: stored the password for %s at %s (account %s)\n", a->user,
+	printf("postern: keyring: stored the %s for %s at %s (account %s)\n",
+	       a->oauth.provider != OAUTH_NONE ? "OAuth2 client secret" : "password", a->user,
 	       a->host, a->name);
 	rc = 0;
 out:
@@ -129,16 +141,24 @@ int cmd_forget_password(const struct options *o, struct err *e)
 
 	if (!(a = account_of(o, &cfg, e)))
 		goto out;
-	found = keyring_forget(a->host, a->user, a->timeout, e);
+	/* For OAuth2: the tokens, and the client secret if one was stored. */
+	found = keyring_forget(a->oauth.provider != OAUTH_NONE ? KEYRING_OAUTH_TOKEN : KEYRING_PASSWORD,
+			       a->host, a->user, a->timeout, e);
+	if (found >= 0 && a->oauth.provider != OAUTH_NONE) {
+		int secret = keyring_forget(KEYRING_OAUTH_CLIENT_SECRET, a->host, a->user, a->timeout, e);
+		found = secret < 0 ? -1 : found + secret;
+	}
 	if (found < 0)
 		goto out;
 	if (found == 0) {
-		err_set(e, ERR_CONFIG, "keyring: no password stored for %s at %s (account %s): "
-			"nothing to forget", a->user, a->host, a->name);
+		err_set(e, ERR_CONFIG, "keyring: no %s stored for %s at %s (account %s): nothing to forget",
+			a->oauth.provider != OAUTH_NONE ? "OAuth2 token" : "password", a->user, a->host,
+			a->name);
 		goto out;
 	}
-	printf("postern: keyring: forgot the password for %s at %s (account %s)\n", a->user,
-	       a->host, a->name);
+	printf("postern: keyring: forgot the %s for %s at %s (account %s)\n",
+	       a->oauth.provider != OAUTH_NONE ? "OAuth2 tokens" : "password", a->user, a->host,
+	       a->name);
 	rc = 0;
 out:
 	config_free(&cfg);

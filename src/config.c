@@ -31,14 +31,25 @@ static const struct {
 	{"user", IN_ACCOUNT}, {"password_command", IN_ACCOUNT},
 	{"password", IN_ACCOUNT}, {"timeout", IN_ACCOUNT},
 	{"refused_recipients", IN_ACCOUNT},
+	{"oauth_provider", IN_ACCOUNT}, {"oauth_client_id", IN_ACCOUNT},
+	{"oauth_client_secret", IN_ACCOUNT}, {"oauth_tenant", IN_ACCOUNT},
+	{"oauth_scope", IN_ACCOUNT}, {"oauth_auth_url", IN_ACCOUNT},
+	{"oauth_token_url", IN_ACCOUNT}, {"oauth_device_url", IN_ACCOUNT},
+	{"oauth_tls_ca_file", IN_ACCOUNT},
 };
+
+/* Keys whose values iniparser never sees (the pre-scan keeps them). */
+static int secret_key(const char *key)
+{
+	return strcmp(key, "password") == 0 || strcmp(key, "oauth_client_secret") == 0;
+}
 
 /* What the pre-scan learns: each key's line, so later errors can cite it. */
 struct scan_entry {
 	char section[128];
 	char key[64];
 	int line;
-	char *secret;   /* the password's value: iniparser never sees it */
+	char *secret;   /* a secret_key()'s value: iniparser never sees it */
 };
 
 struct scan {
@@ -105,8 +116,7 @@ static int scan_section(struct scan *sc, const char *path, int line, char *s, st
 static int scan_check_secret(const char *path, int line, const char *key, const char *value,
 			     struct err *e)
 {
-	if ((strcmp(key, "password") && strcmp(key, "password_command")) || *value == '"' ||
-	    *value == '\'')
+	if ((!secret_key(key) && strcmp(key, "password_command")) || *value == '"' || *value == '\'')
 		return 0;
 	if (strpbrk(value, "#;"))
 		return err_set(e, ERR_CONFIG, "%s:%d: %s: contains '#' or ';', which start a "
@@ -181,7 +191,7 @@ static int scan_key(struct scan *sc, const char *path, int line, char *s, struct
 	strlcpy(sc->entries[sc->n].key, key, sizeof sc->entries[0].key);
 	sc->entries[sc->n].secret = NULL;
 	sc->entries[sc->n++].line = line;
-	if (strcmp(key, "password") == 0 && !(sc->entries[sc->n - 1].secret = unquote(trim(eq + 1))))
+	if (secret_key(key) && !(sc->entries[sc->n - 1].secret = unquote(trim(eq + 1))))
 		return err_set(e, ERR_OS, "config: out of memory");
 	return 0;
 }
@@ -236,6 +246,14 @@ static void scan_free(struct scan *sc)
 	free(sc->section_lines);
 }
 
+static int scan_has_key(const struct scan *sc, const char *section, const char *key)
+{
+	for (int i = 0; i < sc->n; i++)
+		if (strcmp(sc->entries[i].section, section) == 0 && strcmp(sc->entries[i].key, key) == 0)
+			return 1;
+	return 0;
+}
+
 static int scan_line_of(const struct scan *sc, const char *section, const char *key)
 {
 	for (int i = 0; i < sc->n; i++)
@@ -287,15 +305,15 @@ static int dup_str(struct loader *l, const char *section, const char *key, char 
 
 /* The password comes from the pre-scan, not from iniparser (which is
  * handed a copy of the file without it, so it never holds the secret). */
-static int take_password(struct loader *l, const char *section, char **out)
+static int take_secret(struct loader *l, const char *section, const char *key, char **out)
 {
 	*out = NULL;
 	for (int i = 0; i < l->scan->n; i++) {
 		const struct scan_entry *s = &l->scan->entries[i];
-		if (!s->secret || strcmp(s->section, section) != 0)
+		if (!s->secret || strcmp(s->section, section) != 0 || strcmp(s->key, key) != 0)
 			continue;
 		if (!*s->secret)
-			return bad_value(l, section, "password", "empty: give a value or remove the line");
+			return bad_value(l, section, key, "empty: give a value or remove the line");
 		*out = strdup(s->secret);
 		return *out ? 0 : err_set(l->e, ERR_OS, "config: out of memory");
 	}
@@ -393,12 +411,155 @@ static int check_password_mode(struct loader *l, const char *section, const stru
 	return 0;
 }
 
+/* The endpoints each provider documents; {t} stands for the tenant. */
+static const struct {
+	const char *auth_url, *token_url, *device_url, *scope;
+} presets[] = {
+	[OAUTH_GOOGLE] = {"https://accounts.google.com/o/oauth2/v2/auth",
+			  "https://oauth2.googleapis.com/token", NULL, "https://mail.google.com/"},
+	[OAUTH_MICROSOFT] = {"https://login.microsoftonline.com/{t}/oauth2/v2.0/authorize",
+			     "https://login.microsoftonline.com/{t}/oauth2/v2.0/token",
+			     "https://login.microsoftonline.com/{t}/oauth2/v2.0/devicecode",
+			     "https://outlook.office.com/SMTP.Send offline_access"},
+};
+
+static const char *const oauth_url_keys[] = {"oauth_auth_url", "oauth_token_url",
+					     "oauth_device_url"};
+
+/* A preset with {t} replaced by the tenant. Owned, or NULL for none. */
+static int preset_url(struct loader *l, const char *pattern, const char *tenant, char **out)
+{
+	const char *t = pattern ? strstr(pattern, "{t}") : NULL;
+	struct buf b;
+
+	*out = NULL;
+	if (!pattern)
+		return 0;
+	buf_init(&b, 2048);
+	if ((t ? buf_append(&b, pattern, (size_t)(t - pattern)) < 0 || buf_appends(&b, tenant) < 0 ||
+		 buf_appends(&b, t + 3) < 0 : buf_appends(&b, pattern) < 0) ||
+	    !(*out = strdup(b.data))) {
+		buf_free(&b);
+		return err_set(l->e, ERR_OS, "config: out of memory");
+	}
+	buf_free(&b);
+	return 0;
+}
+
+/* Tokens travel only over TLS, to a host the URL names. */
+static int check_https(struct loader *l, const char *section, const char *key, const char *url)
+{
+	const char *host = url ? url + strlen("https://") : NULL;
+
+	if (!url)
+		return 0;
+	if (strncasecmp(url, "https://", 8) != 0 || !*host || *host == '/')
+		return bad_value(l, section, key, "must be an https:// URL");
+	for (const char *p = url; *p; p++)
+		if (*p == ' ' || *p == '\t')
+			return bad_value(l, section, key, "contains a blank: not a URL");
+	return 0;
+}
+
+static int oauth_fill_presets(struct loader *l, const char *section, struct oauth_settings *o)
+{
+	char **urls[] = {&o->auth_url, &o->token_url, &o->device_url};
+	const char *pre[] = {presets[o->provider].auth_url, presets[o->provider].token_url,
+			     presets[o->provider].device_url};
+
+	if (o->provider == OAUTH_MICROSOFT && !o->tenant && !(o->tenant = strdup("common")))
+		return err_set(l->e, ERR_OS, "config: out of memory");
+	for (int i = 0; i < 3; i++)
+		if (!*urls[i] && o->provider != OAUTH_CUSTOM &&
+		    preset_url(l, pre[i], o->tenant, urls[i]) < 0)
+			return -1;
+	if (!o->scope && o->provider != OAUTH_CUSTOM &&
+	    !(o->scope = strdup(presets[o->provider].scope)))
+		return err_set(l->e, ERR_OS, "config: out of memory");
+	for (int i = 0; i < 3; i++)
+		if (check_https(l, section, oauth_url_keys[i], *urls[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* OAuth keys only mean something with oauth_provider, and exclude a password. */
+static int check_oauth(struct loader *l, const char *section, const struct account *a)
+{
+	const struct oauth_settings *o = &a->oauth;
+	static const char *const keys[] = {"oauth_client_id", "oauth_client_secret", "oauth_tenant",
+					   "oauth_scope", "oauth_auth_url", "oauth_token_url",
+					   "oauth_device_url", "oauth_tls_ca_file"};
+
+	if (o->provider == OAUTH_NONE) {
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			if (scan_has_key(l->scan, section, keys[i]))
+				return bad_value(l, section, keys[i], "set without oauth_provider");
+		if (a->auth == AUTH_XOAUTH2 || a->auth == AUTH_OAUTHBEARER)
+			return bad_value(l, section, "auth", "an OAuth2 mechanism needs oauth_provider "
+					 "and oauth_client_id");
+		return 0;
+	}
+	if (!o->client_id)
+		return bad_value(l, section, "oauth_client_id", "missing: oauth_provider needs the "
+				 "client ID of your registered application");
+	if (!a->user)
+		return bad_value(l, section, "user", "missing: OAuth2 needs the mailbox address as user");
+	if (a->password || a->password_command)
+		return bad_value(l, section, a->password ? "password" : "password_command",
+				 "set with oauth_provider: OAuth2 uses tokens, not a password; keep one");
+	if (a->auth != AUTH_AUTO && a->auth != AUTH_XOAUTH2 && a->auth != AUTH_OAUTHBEARER)
+		return bad_value(l, section, "auth", "a password mechanism with oauth_provider: use "
+				 "auto, xoauth2 or oauthbearer");
+	if (o->provider != OAUTH_MICROSOFT && o->tenant)
+		return bad_value(l, section, "oauth_tenant", "only for oauth_provider = microsoft");
+	if (o->provider == OAUTH_CUSTOM && (!o->token_url || !o->scope))
+		return bad_value(l, section, o->token_url ? "oauth_scope" : "oauth_token_url",
+				 "missing: oauth_provider = custom needs oauth_token_url and oauth_scope");
+	if (o->provider == OAUTH_CUSTOM && !o->auth_url && !o->device_url)
+		return bad_value(l, section, "oauth_auth_url", "missing: oauth_provider = custom needs "
+				 "oauth_auth_url or oauth_device_url (or both)");
+	return 0;
+}
+
+static int load_oauth(struct loader *l, const char *section, struct account *a,
+		      const struct stat *st)
+{
+	static const char *const provider_words[] = {"none", "google", "microsoft", "custom", NULL};
+	struct oauth_settings *o = &a->oauth;
+	int provider;
+
+	if (get_choice(l, section, "oauth_provider", provider_words, OAUTH_NONE, &provider) < 0 ||
+	    dup_str(l, section, "oauth_client_id", &o->client_id) < 0 ||
+	    take_secret(l, section, "oauth_client_secret", &o->client_secret) < 0 ||
+	    dup_str(l, section, "oauth_tenant", &o->tenant) < 0 ||
+	    dup_str(l, section, "oauth_scope", &o->scope) < 0 ||
+	    dup_str(l, section, "oauth_auth_url", &o->auth_url) < 0 ||
+	    dup_str(l, section, "oauth_token_url", &o->token_url) < 0 ||
+	    dup_str(l, section, "oauth_device_url", &o->device_url) < 0 ||
+	    dup_str(l, section, "oauth_tls_ca_file", &o->tls_ca_file) < 0)
+		return -1;
+	o->provider = provider;
+	if (check_oauth(l, section, a) < 0)
+		return -1;
+	if (o->client_secret && (st->st_mode & 077))
+		return bad_value(l, section, "oauth_client_secret", "the file is readable by group or "
+				 "others: chmod 600 it, or store the secret with --store-password");
+	if (o->provider == OAUTH_NONE)
+		return 0;
+	if (o->tls_ca_file) {
+		char *p = config_expand_path(o->tls_ca_file);
+		free(o->tls_ca_file);
+		o->tls_ca_file = p;
+	}
+	return oauth_fill_presets(l, section, o);
+}
+
 static int load_account(struct loader *l, const char *section, struct account *a,
 			const struct stat *st)
 {
 	static const char *const tls_words[] = {"starttls", "implicit", NULL};
 	static const char *const auth_words[] = {"auto", "plain", "login", "scram-sha-256", "cram-md5",
-						 NULL};
+						 "xoauth2", "oauthbearer", NULL};
 	static const char *const refused_words[] = {"all", "skip", NULL};
 	static const char *const queue_words[] = {"auto", "never", NULL};
 	int tls, auth, refused, queue;
@@ -416,7 +577,7 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	    get_choice(l, section, "auth", auth_words, AUTH_AUTO, &auth) < 0 ||
 	    dup_str(l, section, "user", &a->user) < 0 ||
 	    dup_str(l, section, "password_command", &a->password_command) < 0 ||
-	    take_password(l, section, &a->password) < 0 ||
+	    take_secret(l, section, "password", &a->password) < 0 ||
 	    get_number(l, section, "timeout", 1, TIMEOUT_MAX, TIMEOUT_DEFAULT, &a->timeout) < 0 ||
 	    get_choice(l, section, "refused_recipients", refused_words, REFUSED_ALL, &refused) < 0 ||
 	    get_choice(l, section, "queue", queue_words, -1, &queue) < 0)
@@ -436,7 +597,7 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	}
 	if ((a->password || a->password_command) && !a->user)
 		return bad_value(l, section, "user", "missing: a password is set but no user");
-	return 0;
+	return load_oauth(l, section, a, st);
 }
 
 /* "5d", "12h", "30m", "90s" or plain seconds. */
@@ -720,6 +881,17 @@ static void account_free(struct account *a)
 	free(a->domain);
 	free(a->user);
 	free(a->password_command);
+	if (a->oauth.client_secret) {
+		explicit_bzero(a->oauth.client_secret, strlen(a->oauth.client_secret));
+		free(a->oauth.client_secret);
+	}
+	free(a->oauth.client_id);
+	free(a->oauth.tenant);
+	free(a->oauth.scope);
+	free(a->oauth.auth_url);
+	free(a->oauth.token_url);
+	free(a->oauth.device_url);
+	free(a->oauth.tls_ca_file);
 }
 
 void config_free(struct config *c)

@@ -11,9 +11,26 @@
 #include "errors.h"
 
 enum tls_mode { TLS_STARTTLS, TLS_IMPLICIT };
-enum auth_choice { AUTH_AUTO, AUTH_PLAIN, AUTH_LOGIN, AUTH_SCRAM, AUTH_CRAM };
+enum auth_choice { AUTH_AUTO, AUTH_PLAIN, AUTH_LOGIN, AUTH_SCRAM, AUTH_CRAM, AUTH_XOAUTH2,
+		   AUTH_OAUTHBEARER };
 enum refused_policy { REFUSED_ALL, REFUSED_SKIP };
 enum queue_policy { QUEUE_AUTO, QUEUE_NEVER };
+
+enum oauth_provider { OAUTH_NONE, OAUTH_GOOGLE, OAUTH_MICROSOFT, OAUTH_CUSTOM };
+
+/* OAuth2 (RFC 6749) for the account: the URLs are filled in from the
+ * provider's presets unless the file sets them; all are https. */
+struct oauth_settings {
+	enum oauth_provider provider;
+	char *client_id;
+	char *client_secret;           /* NULL: none, or the keyring's; wiped by config_free */
+	char *tenant;                  /* microsoft: "common" unless set */
+	char *scope;
+	char *auth_url;                /* authorization endpoint (code + PKCE), may be NULL */
+	char *token_url;
+	char *device_url;              /* device authorization endpoint (RFC 8628), may be NULL */
+	char *tls_ca_file;             /* NULL: the system trust store */
+};
 
 struct account {
 	char *name;
@@ -29,6 +46,7 @@ struct account {
 	char *user;
 	char *password_command;
 	char *password;                /* wiped by config_free */
+	struct oauth_settings oauth;   /* provider OAUTH_NONE: password authentication */
 	long timeout;                  /* seconds per protocol step */
 	enum refused_policy refused;
 	enum queue_policy queue;       /* what to do on a temporary failure */

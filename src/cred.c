@@ -125,7 +125,7 @@ static int run_command(const struct account *a, struct buf *out, struct err *e)
  * is the user's to fix (78); a locked keyring or no bus may pass (75). */
 static int from_keyring(const struct account *a, struct buf *out, struct err *e)
 {
-	int rc = keyring_lookup(a->host, a->user, a->timeout, out, e);
+	int rc = keyring_lookup(KEYRING_PASSWORD, a->host, a->user, a->timeout, out, e);
 
 	if (rc < 0)
 		return -1;

@@ -38,6 +38,7 @@ int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
 	va_list ap;
 
 	e->kind = kind;
+	e->detail = ERR_DETAIL_NONE;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);

@@ -26,8 +26,15 @@ enum err_kind {
 	ERR_KIND_COUNT
 };
 
+/* What code (not the user) may need to tell apart within a kind. */
+enum err_detail {
+	ERR_DETAIL_NONE = 0,
+	ERR_DETAIL_TOKEN_REJECTED,   /* the server refused an OAuth2 access token */
+};
+
 struct err {
 	enum err_kind kind;
+	enum err_detail detail;      /* cleared by err_set */
 	char msg[ERR_MSG_MAX];
 };
 

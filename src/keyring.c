@@ -183,17 +183,29 @@ static int search(SecretService *svc, const SecretSchema *schema, GHashTable *at
 	return rc;
 }
 
-static int lookup_both(SecretService *svc, const char *host, const char *user, GCancellable *c,
-		       struct buf *out, GError **g)
+static const char *const protocols[] = {
+	[KEYRING_PASSWORD] = "smtp",
+	[KEYRING_OAUTH_TOKEN] = "oauth2",
+	[KEYRING_OAUTH_CLIENT_SECRET] = "oauth2-client",
+};
+
+static const char *const labels[] = {
+	[KEYRING_PASSWORD] = "",
+	[KEYRING_OAUTH_TOKEN] = " OAuth2 token",
+	[KEYRING_OAUTH_CLIENT_SECRET] = " OAuth2 client secret",
+};
+
+static int lookup_both(SecretService *svc, enum keyring_kind kind, const char *host,
+		       const char *user, GCancellable *c, struct buf *out, GError **g)
 {
 	GHashTable *attrs;
 	int mine, theirs;
 
 	attrs = secret_attributes_build(&postern_schema, "host", host, "user", user,
-					"protocol", "smtp", NULL);
+					"protocol", protocols[kind], NULL);
 	mine = search(svc, &postern_schema, attrs, c, out, g);
 	g_hash_table_unref(attrs);
-	if (mine < 0 || mine == FOUND)
+	if (mine < 0 || mine == FOUND || kind != KEYRING_PASSWORD)
 		return mine;
 	attrs = secret_attributes_build(&msmtp_schema, "host", host, "service", "smtp",
 					"user", user, NULL);
@@ -204,8 +216,8 @@ static int lookup_both(SecretService *svc, const char *host, const char *user, G
 	return mine == LOCKED || theirs == LOCKED ? LOCKED : ABSENT;
 }
 
-int keyring_lookup(const char *host, const char *user, long timeout, struct buf *out,
-		   struct err *e)
+int keyring_lookup(enum keyring_kind kind, const char *host, const char *user, long timeout,
+		   struct buf *out, struct err *e)
 {
 	struct watchdog w;
 	SecretService *svc;
@@ -220,21 +232,21 @@ int keyring_lookup(const char *host, const char *user, long timeout, struct buf 
 		rc = keyring_fail(e, g, "cannot reach the Secret Service", timeout);
 		goto done;
 	}
-	rc = lookup_both(svc, host, user, w.cancel, out, &g);
+	rc = lookup_both(svc, kind, host, user, w.cancel, out, &g);
 	if (rc < 0)
 		keyring_fail(e, g, "search", timeout);
 	else if (rc == LOCKED)
-		rc = err_set(e, ERR_TEMP, "keyring: keyring locked: the password for %s at %s is in a "
+		rc = err_set(e, ERR_TEMP, "keyring: keyring locked: the %s for %s at %s is in a "
 			     "locked keyring and nobody is here to unlock it; unlock it and retry",
-			     user, host);
+			     kind == KEYRING_PASSWORD ? "password" : labels[kind] + 1, user, host);
 	g_object_unref(svc);
 done:
 	watchdog_stop(&w);
 	return rc;
 }
 
-int keyring_store(const char *account, const char *host, const char *user,
-		  const char *password, long timeout, struct err *e)
+int keyring_store(enum keyring_kind kind, const char *account, const char *host,
+		  const char *user, const char *secret, long timeout, struct err *e)
 {
 	struct watchdog w;
 	GError *g = NULL;
@@ -243,17 +255,18 @@ int keyring_store(const char *account, const char *host, const char *user,
 
 	if (keyring_bus(e) < 0)
 		return -1;
-	snprintf(label, sizeof label, "postern: %s (%s)", account, host);
+	snprintf(label, sizeof label, "postern: %s%s (%s)", account, labels[kind], host);
 	watchdog_start(&w, timeout);
-	if (!secret_password_store_sync(&postern_schema, SECRET_COLLECTION_DEFAULT, label, password,
+	if (!secret_password_store_sync(&postern_schema, SECRET_COLLECTION_DEFAULT, label, secret,
 					w.cancel, &g, "host", host, "user", user,
-					"protocol", "smtp", NULL))
+					"protocol", protocols[kind], NULL))
 		rc = keyring_fail(e, g, "store", timeout);
 	watchdog_stop(&w);
 	return rc;
 }
 
-int keyring_forget(const char *host, const char *user, long timeout, struct err *e)
+int keyring_forget(enum keyring_kind kind, const char *host, const char *user, long timeout,
+		   struct err *e)
 {
 	struct watchdog w;
 	GError *g = NULL;
@@ -263,7 +276,7 @@ int keyring_forget(const char *host, const char *user, long timeout, struct err 
 		return -1;
 	watchdog_start(&w, timeout);
 	rc = secret_password_clear_sync(&postern_schema, w.cancel, &g, "host", host, "user", user,
-					"protocol", "smtp", NULL) ? 1 : 0;
+					"protocol", protocols[kind], NULL) ? 1 : 0;
 	if (g)
 		rc = keyring_fail(e, g, "forget", timeout);
 	watchdog_stop(&w);

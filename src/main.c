@@ -12,6 +12,7 @@
 #include "cmd_queue.h"
 #include "cmd_send.h"
 #include "errors.h"
+#include "oauth.h"
 
 /* Secrets pass through this process: no core dumps, private files. */
 static void harden(void)
@@ -37,6 +38,7 @@ int main(int argc, char **argv)
 	int rc = 0;
 
 	harden();
+	oauth_setup();
 	if (args_parse(argc, argv, &o, &e) < 0) {
 		fprintf(stderr, "postern: %s\n%s", e.msg, "usage: postern [options] [--] [recipient ...] "
 			"(see postern --help)\n");

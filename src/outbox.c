@@ -12,6 +12,7 @@
 #include "cred.h"
 #include "deadletter.h"
 #include "log.h"
+#include "oauth.h"
 #include "queue.h"
 
 #define BATCH_MAX 1000   /* queued messages sent over one connection */
@@ -164,6 +165,53 @@ static void settled(void *ctx, int i)
 		record(b->qdir, &b->taken[i - b->own], &b->jobs[i], &none, b->st);
 }
 
+/* With OAuth2: a token the server refuses is refreshed once and the batch
+ * tried once more (the server may know of a revocation, or a clock may be
+ * off); every job is still unsettled, as AUTH comes before any message. */
+static void send_with_token(const struct account *a, struct smtp_params *p,
+			    struct session_job *jobs, int njobs, const struct session_hooks *h,
+			    struct err *e)
+{
+	struct buf token, fresh;
+
+	buf_init(&token, TOKEN_MAX);
+	buf_init(&fresh, TOKEN_MAX);
+	p->creds.user = a->user;
+	p->creds.host = a->host;
+	p->creds.port = a->port;
+	if (oauth_access_token(a, NULL, &token, e) == 0) {
+		p->creds.token = token.data;
+		session_send_batch(a, p, jobs, njobs, h, e);
+		if (e->kind && e->detail == ERR_DETAIL_TOKEN_REJECTED) {
+			log_info("the server refused the access token: refreshing it and trying once more");
+			memset(e, 0, sizeof *e);
+			if (oauth_access_token(a, token.data, &fresh, e) == 0) {
+				p->creds.token = fresh.data;
+				session_send_batch(a, p, jobs, njobs, h, e);
+			}
+		}
+	}
+	buf_free(&token);
+	buf_free(&fresh);
+}
+
+static void send_with_password(const struct account *a, struct smtp_params *p,
+			       struct session_job *jobs, int njobs, const struct session_hooks *h,
+			       struct err *e)
+{
+	struct buf password;
+
+	buf_init(&password, PASSWORD_MAX);
+	if (cred_password(a, &password, e) == 0) {
+		if (a->user) {
+			p->creds.user = a->user;
+			p->creds.password = password.data ? password.data : "";
+		}
+		session_send_batch(a, p, jobs, njobs, h, e);
+	}
+	buf_free(&password);
+}
+
 static int run_batch(const char *qdir, const struct account *a, struct session_job *jobs,
 		     int njobs, struct taken *taken, int ntaken, int own, struct outbox_stats *st,
 		     struct err *e)
@@ -173,20 +221,14 @@ static int run_batch(const char *qdir, const struct account *a, struct session_j
 	struct batch b = {.qdir = qdir, .jobs = jobs, .taken = taken, .own = own, .st = st};
 	struct session_hooks hooks = {.settled = settled, .ctx = &b};
 	struct err conn_err = {0};
-	struct buf password;
 	char ehlo[256];
 
-	buf_init(&password, PASSWORD_MAX);
 	ehlo_name(a, ehlo, sizeof ehlo);
 	p.ehlo_name = ehlo;
-	if (cred_password(a, &password, &conn_err) == 0) {
-		if (a->user) {
-			p.creds.user = a->user;
-			p.creds.password = password.data ? password.data : "";
-		}
-		session_send_batch(a, &p, jobs, njobs, &hooks, &conn_err);
-	}
-	buf_free(&password);
+	if (a->oauth.provider != OAUTH_NONE)
+		send_with_token(a, &p, jobs, njobs, &hooks, &conn_err);
+	else
+		send_with_password(a, &p, jobs, njobs, &hooks, &conn_err);
 	if (own && jobs[0].done == 0)
 		jobs[0].err = conn_err;
 	for (int i = 0; i < ntaken; i++)   /* the ones the session never settled */

@@ -1,4 +1,5 @@
-/* RFC 4954 (SMTP AUTH), RFC 4616 (PLAIN), draft-murchison-sasl-login (LOGIN). */
+/* RFC 4954 (SMTP AUTH), RFC 4616 (PLAIN), draft-murchison-sasl-login (LOGIN),
+ * RFC 7628 (OAUTHBEARER), Google's XOAUTH2. */
 #include "sasl.h"
 
 #include <string.h>
@@ -7,6 +8,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <jansson.h>
+
 #include "b64.h"
 #include "compat.h"
 
@@ -14,7 +17,10 @@ static const struct {
 	const char *name;
 	int strength;            /* auto picks the highest both sides have */
 	enum auth_choice choice;
+	int oauth;               /* takes a token, not a password */
 } mechs[SASL_MECH_COUNT] = {
+	[SASL_OAUTHBEARER] = {"OAUTHBEARER", 2, AUTH_OAUTHBEARER, 1},
+	[SASL_XOAUTH2] = {"XOAUTH2", 1, AUTH_XOAUTH2, 1},
 	[SASL_SCRAM_SHA256] = {"SCRAM-SHA-256", 4, AUTH_SCRAM},
 	[SASL_PLAIN] = {"PLAIN", 3, AUTH_PLAIN},
 	[SASL_CRAM_MD5] = {"CRAM-MD5", 2, AUTH_CRAM},
@@ -34,12 +40,18 @@ const char *sasl_mech_name(enum sasl_mech_id m)
 	return mechs[m].name;
 }
 
-int sasl_choose(enum auth_choice choice, unsigned offered, enum sasl_mech_id *out, struct err *e)
+int sasl_is_oauth(enum sasl_mech_id m)
+{
+	return mechs[m].oauth;
+}
+
+int sasl_choose(enum auth_choice choice, unsigned offered, int oauth, enum sasl_mech_id *out,
+		struct err *e)
 {
 	int best = -1;
 
 	for (int i = 0; i < SASL_MECH_COUNT; i++) {
-		if (!(offered & (1u << i)))
+		if (!(offered & (1u << i)) || mechs[i].oauth != !!oauth)
 			continue;
 		if (choice == mechs[i].choice) {
 			*out = (enum sasl_mech_id)i;
@@ -57,8 +69,56 @@ int sasl_choose(enum auth_choice choice, unsigned offered, enum sasl_mech_id *ou
 			if (choice == mechs[i].choice)
 				return err_set(e, ERR_UNAVAILABLE, "AUTH: the server does not offer %s, "
 					       "which auth = %s asks for", mechs[i].name, mechs[i].name);
+	if (oauth)
+		return err_set(e, ERR_UNAVAILABLE, "AUTH: the server offers neither OAUTHBEARER nor "
+			       "XOAUTH2, and the account authenticates with OAuth2");
 	return err_set(e, ERR_UNAVAILABLE, "AUTH: the server offers no mechanism postern supports "
 		       "(SCRAM-SHA-256, PLAIN, CRAM-MD5, LOGIN)");
+}
+
+/* OAUTHBEARER's GS2 header names the user as a saslname: ',' and '='
+ * escaped (RFC 5801 section 4). */
+static int append_saslname(struct buf *b, const char *user)
+{
+	int rc = 0;
+
+	for (const char *p = user; *p && rc == 0; p++)
+		rc = *p == ',' ? buf_appends(b, "=2C") : *p == '=' ? buf_appends(b, "=3D")
+			       : buf_append(b, p, 1);
+	return rc;
+}
+
+/* XOAUTH2: "user=" U ^A "auth=Bearer " T ^A ^A.
+ * OAUTHBEARER: "n,a=" U "," ^A "host=" H ^A "port=" P ^A "auth=Bearer " T ^A ^A. */
+static int oauth_message(enum sasl_mech_id m, const struct sasl_creds *c, struct buf *out)
+{
+	struct buf raw;
+	int rc;
+
+	buf_init(&raw, CMD_LINE_MAX);
+	if (m == SASL_XOAUTH2)
+		rc = buf_appendf(&raw, "user=%s\001auth=Bearer %s\001\001", c->user, c->token);
+	else
+		rc = buf_appends(&raw, "n,a=") < 0 || append_saslname(&raw, c->user) < 0 ||
+		     buf_appendf(&raw, ",\001host=%s\001port=%ld\001auth=Bearer %s\001\001",
+				 c->host ? c->host : "", c->port, c->token) < 0 ? -1 : 0;
+	if (rc == 0)
+		rc = b64_encode(out, raw.data, raw.len);
+	buf_free(&raw);   /* wipes the token copy */
+	return rc;
+}
+
+/* A 334 after the token is the server's error report (RFC 7628 section
+ * 3.2.2, and Gmail's XOAUTH2): keep its status for the message, answer
+ * with the dummy response, and the server's final 5xx follows. */
+static int oauth_error(struct sasl_session *ss, const struct buf *challenge, struct buf *out)
+{
+	json_t *j = json_loadb(challenge->data ? challenge->data : "", challenge->len, 0, NULL);
+	const char *status = j ? json_string_value(json_object_get(j, "status")) : NULL;
+
+	snprintf(ss->oauth_status, sizeof ss->oauth_status, "%s", status ? status : "?");
+	json_decref(j);
+	return ss->mech == SASL_OAUTHBEARER ? buf_appends(out, "AQ==") : 0;   /* base64 of ^A */
 }
 
 /* PLAIN: authzid NUL authcid NUL passwd, authzid empty. */
@@ -105,6 +165,11 @@ int sasl_begin(struct sasl_session *ss, enum sasl_mech_id m, const struct sasl_c
 
 	memset(ss, 0, sizeof *ss);
 	ss->mech = m;
+	if (mechs[m].oauth) {
+		ss->step = 1;   /* the token is all; a challenge after it reports an error */
+		return !c->token || oauth_message(m, c, initial) < 0 ?
+		       err_set(e, ERR_DATA, "AUTH %s: token too long", mechs[m].name) : 0;
+	}
 	if (m == SASL_PLAIN) {
 		ss->step = 1;   /* all PLAIN says is in its initial response */
 		return plain_message(c, initial) < 0 ? err_set(e, ERR_DATA, "AUTH: credentials too long") : 0;
@@ -173,6 +238,8 @@ int sasl_next(struct sasl_session *ss, const char *challenge, size_t len,
 	}
 	if (ss->mech == SASL_SCRAM_SHA256 && ss->step < 2)
 		rc = scram_step(ss, &decoded, c, out, e);
+	else if (mechs[ss->mech].oauth && ss->step == 1)
+		rc = oauth_error(ss, &decoded, out) < 0 ? err_set(e, ERR_SOFTWARE, "AUTH: no memory") : 0;
 	else if (ss->mech == SASL_CRAM_MD5 && ss->step == 0)
 		rc = cram_response(c, &decoded, out, e);
 	else

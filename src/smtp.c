@@ -179,7 +179,7 @@ static enum smtp_action start_auth(struct smtp *s)
 			"account sets user = %s", s->p.creds.user);
 		return fail(s);
 	}
-	if (sasl_choose(s->p.auth, s->caps.auth_mechs, &s->mech, s->e) < 0)
+	if (sasl_choose(s->p.auth, s->caps.auth_mechs, s->p.creds.token != NULL, &s->mech, s->e) < 0)
 		return fail(s);
 	buf_init(&initial, CMD_LINE_MAX);
 	verb = strlen("AUTH ") + strlen(sasl_mech_name(s->mech));
@@ -254,6 +254,24 @@ static enum smtp_action on_starttls(struct smtp *s, const struct reply *r)
 			  "refused by server, so postern sends nothing without TLS");
 }
 
+/* Microsoft answers 535 5.7.139 when the tenant has SMTP AUTH turned off:
+ * no token will ever help, so say what will. */
+static enum smtp_action token_refused(struct smtp *s, const struct reply *r, const char *step)
+{
+	char what[200];
+	const char *status = s->sasl.oauth_status;
+
+	if (r->text.data && strstr(r->text.data, "5.7.139"))
+		return fail_reply(s, r, ERR_NOPERM, step, "SMTP AUTH is disabled for this mailbox or "
+				  "tenant (an administrator can enable it)");
+	snprintf(what, sizeof what, "the server refused the OAuth2 access token%s%s%s",
+		 *status ? " (status " : "", status, *status ? ")" : "");
+	set_reply_error(s, r, ERR_NOPERM, step, what);
+	if (reply_class(r) == 5)
+		s->e->detail = ERR_DETAIL_TOKEN_REJECTED;
+	return fail(s);
+}
+
 static enum smtp_action on_auth(struct smtp *s, const struct reply *r)
 {
 	char step[64];
@@ -263,6 +281,8 @@ static enum smtp_action on_auth(struct smtp *s, const struct reply *r)
 	snprintf(step, sizeof step, "AUTH %s", sasl_mech_name(s->mech));
 	if (r->code == 235)
 		return sasl_done(&s->sasl, s->e) < 0 ? fail(s) : start_mail(s);
+	if (r->code != 334 && sasl_is_oauth(s->mech))
+		return token_refused(s, r, step);
 	if (r->code != 334)
 		return fail_reply(s, r, ERR_NOPERM, step,
 				  "authentication refused (check user and password)");

@@ -40,7 +40,7 @@ static void test_choose(void)
 	for (size_t i = 0; i < sizeof choose / sizeof choose[0]; i++) {
 		struct err e = {0};
 		enum sasl_mech_id m = SASL_MECH_COUNT;
-		int rc = sasl_choose(choose[i].choice, choose[i].offered, &m, &e);
+		int rc = sasl_choose(choose[i].choice, choose[i].offered, 0, &m, &e);
 		is_int(rc, choose[i].rc, "sasl_choose: %s", choose[i].name);
 		if (choose[i].rc == 0) {
 			is_int(m, choose[i].want, "sasl_choose: %s: mechanism", choose[i].name);
@@ -66,8 +66,8 @@ static int decoded_is(const struct buf *b, const char *want, size_t wlen, const 
 
 static void test_plain(void)
 {
-	struct sasl_creds c = {"user", "pass"};
-	struct sasl_creds utf = {"j\xc3\xb6rg@example.com", "p\xc3\xa4ss word"};
+	struct sasl_creds c = {.user = "user", .password = "pass"};
+	struct sasl_creds utf = {.user = "j\xc3\xb6rg@example.com", .password = "p\xc3\xa4ss word"};
 	struct buf out;
 	struct err e = {0};
 
@@ -102,7 +102,7 @@ static void test_plain(void)
 
 static void test_login(void)
 {
-	struct sasl_creds c = {"user@example.com", "s3cret"};
+	struct sasl_creds c = {.user = "user@example.com", .password = "s3cret"};
 	struct buf out;
 	struct err e = {0};
 
@@ -124,9 +124,92 @@ static void test_login(void)
 	buf_free(&out);
 }
 
+#define XO (1u << SASL_XOAUTH2)
+#define OB (1u << SASL_OAUTHBEARER)
+
+/* OAuth accounts only ever use OAuth mechanisms, and password accounts
+ * never do: a password is not a bearer token. */
+static void test_choose_oauth(void)
+{
+	static const struct {
+		const char *name;
+		enum auth_choice choice;
+		unsigned offered;
+		int oauth, rc;
+		enum sasl_mech_id want;
+	} t[] = {
+		{"auto with OAuth prefers OAUTHBEARER", AUTH_AUTO, PLAIN | XO | OB, 1, 0, SASL_OAUTHBEARER},
+		{"auto with OAuth takes XOAUTH2 alone", AUTH_AUTO, PLAIN | LOGIN | XO, 1, 0, SASL_XOAUTH2},
+		{"xoauth2 forced though OAUTHBEARER is offered", AUTH_XOAUTH2, XO | OB, 1, 0, SASL_XOAUTH2},
+		{"auto with OAuth never falls back to PLAIN", AUTH_AUTO, PLAIN | LOGIN, 1, -1, 0},
+		{"auto with a password never picks XOAUTH2", AUTH_AUTO, XO | OB, 0, -1, 0},
+		{"auto with a password skips the OAuth ones", AUTH_AUTO, XO | OB | LOGIN, 0, 0, SASL_LOGIN},
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct err e = {0};
+		enum sasl_mech_id m = SASL_MECH_COUNT;
+		is_int(sasl_choose(t[i].choice, t[i].offered, t[i].oauth, &m, &e), t[i].rc,
+		       "sasl_choose: %s", t[i].name);
+		if (t[i].rc == 0)
+			is_int(m, t[i].want, "sasl_choose: %s: mechanism", t[i].name);
+	}
+	is_int(sasl_mech_bit(S("xoauth2")), XO, "XOAUTH2 is known (any case)");
+	is_int(sasl_mech_bit(S("OAUTHBEARER")), OB, "OAUTHBEARER is known");
+}
+
+/* The exact wire formats: Google's XOAUTH2 and RFC 7628 section 3.1 (with
+ * the GS2 saslname escaping of RFC 5801). */
+static void test_oauth_messages(void)
+{
+	struct sasl_creds c = {.user = "me@example.com", .token = "ya29.tok", .host = "smtp.test",
+			       .port = 587};
+	struct sasl_creds odd = {.user = "a,b=c", .token = "T", .host = "h", .port = 465};
+	struct sasl_session ss;
+	struct buf out;
+	struct err e = {0};
+
+	buf_init(&out, 8192);
+	is_int(sasl_begin(&ss, SASL_XOAUTH2, &c, &out, &e), 0, "XOAUTH2: begin");
+	decoded_is(&out, S("user=me@example.com\001auth=Bearer ya29.tok\001\001"), "XOAUTH2 message");
+	sasl_end(&ss);
+	buf_reset(&out);
+	is_int(sasl_begin(&ss, SASL_OAUTHBEARER, &c, &out, &e), 0, "OAUTHBEARER: begin");
+	decoded_is(&out, S("n,a=me@example.com,\001host=smtp.test\001port=587\001auth=Bearer "
+			   "ya29.tok\001\001"), "OAUTHBEARER message");
+	/* The error challenge: keep the status, answer ^A, then the 5xx comes. */
+	buf_reset(&out);
+	is_int(sasl_next(&ss, S("eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIn0="), &c, &out, &e), 0,
+	       "OAUTHBEARER: the error challenge is answered");
+	is_str(out.data, "AQ==", "OAUTHBEARER: the answer is base64 of ^A");
+	is_str(ss.oauth_status, "401", "OAUTHBEARER: the error's status is kept");
+	buf_reset(&out);
+	is_int(sasl_next(&ss, S(""), &c, &out, &e), -1, "OAUTHBEARER: a second challenge is an error");
+	is_int(e.kind, ERR_PROTOCOL, "... ERR_PROTOCOL");
+	sasl_end(&ss);
+
+	buf_reset(&out);
+	is_int(sasl_begin(&ss, SASL_XOAUTH2, &c, &out, &e), 0, "XOAUTH2: begin again");
+	buf_reset(&out);
+	is_int(sasl_next(&ss, S("bm90IGpzb24="), &c, &out, &e), 0,
+	       "XOAUTH2: an error challenge that is not JSON is still answered");
+	is_int(out.len, 0, "XOAUTH2: the answer to the error challenge is an empty line");
+	is_str(ss.oauth_status, "?", "XOAUTH2: an unknown status shows as ?");
+	sasl_end(&ss);
+
+	buf_reset(&out);
+	is_int(sasl_begin(&ss, SASL_OAUTHBEARER, &odd, &out, &e), 0, "OAUTHBEARER: odd user");
+	decoded_is(&out, S("n,a=a=2Cb=3Dc,\001host=h\001port=465\001auth=Bearer T\001\001"),
+		   "OAUTHBEARER escapes ',' and '=' in the user");
+	sasl_end(&ss);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	test_choose();
+	test_choose_oauth();
+	test_oauth_messages();
 	test_plain();
 	test_login();
 	return done_testing();

@@ -529,6 +529,94 @@ static void test_state_names(void)
 			break;
 }
 
+/* OAuth: a token the server refuses. Gmail first reports the error in a
+ * 334 (answered with an empty line for XOAUTH2), then 535; the failure is
+ * marked so the caller refreshes the token once and retries. A Microsoft-
+ * sized token goes in two steps, and the transcript never shows it. */
+static void test_oauth(void)
+{
+	char token[2001];
+	struct smtp_params p = {.ehlo_name = "client.test", .tls_active = 1, .auth = AUTH_AUTO,
+				.creds = {.user = "me@example.com", .token = "tok", .host = "mx.test",
+					  .port = 465}};
+	struct smtp_message m = {.sender = "me@example.com", .rcpts = &rcpts, .size = 10};
+	struct err e = {0}, fe = {0};
+	struct smtp s;
+	struct reply r;
+	FILE *f;
+	char *log;
+	int saved;
+
+	reply_init(&r);
+	smtp_init(&s, &p, &m, &e);
+	(void)smtp_start(&s);
+	(void)step(&s, &r, R220, &fe);
+	buf_wipe(&s.out);
+	(void)step(&s, &r, "250-mx.test\n250-AUTH PLAIN XOAUTH2\n250 8BITMIME", &fe);
+	is_str(s.out.data, "AUTH XOAUTH2 dXNlcj1tZUBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB0b2sBAQ==\r\n",
+	       "OAuth account, PLAIN and XOAUTH2 offered: AUTH XOAUTH2 with the token");
+	buf_wipe(&s.out);
+	is_int(step(&s, &r, "334 eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIn0=", &fe), SMTP_READ,
+	       "XOAUTH2 error challenge: answered");
+	is_str(s.out.data, "\r\n", "XOAUTH2 error challenge: with an empty line");
+	buf_wipe(&s.out);
+	is_int(step(&s, &r, "535 5.7.8 Username and Password not accepted", &fe), SMTP_FAIL,
+	       "XOAUTH2 refused: fails");
+	is_int(e.kind, ERR_NOPERM, "XOAUTH2 refused: ERR_NOPERM");
+	is_int(e.detail, ERR_DETAIL_TOKEN_REJECTED, "XOAUTH2 refused: marked as a rejected token");
+	like(e.msg, "refused the OAuth2 access token (status 401)", "XOAUTH2 refused: message");
+	smtp_free(&s);
+
+	memset(&e, 0, sizeof e);
+	smtp_init(&s, &p, &m, &e);
+	(void)smtp_start(&s);
+	(void)step(&s, &r, R220, &fe);
+	(void)step(&s, &r, "250-mx.test\n250 AUTH XOAUTH2 OAUTHBEARER", &fe);
+	buf_wipe(&s.out);
+	is_int(step(&s, &r, "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is "
+		    "disabled for the Tenant", &fe), SMTP_FAIL, "5.7.139: fails");
+	like(e.msg, "SMTP AUTH is disabled", "5.7.139: the message says SMTP AUTH is disabled");
+	is_int(e.detail, ERR_DETAIL_NONE, "5.7.139: no refresh would help");
+	smtp_free(&s);
+
+	memset(&e, 0, sizeof e);
+	smtp_init(&s, &p, &m, &e);
+	(void)smtp_start(&s);
+	(void)step(&s, &r, R220, &fe);
+	(void)step(&s, &r, "250-mx.test\n250 AUTH XOAUTH2 OAUTHBEARER", &fe);
+	buf_wipe(&s.out);
+	is_int(step(&s, &r, "454 4.7.0 Temporary authentication failure", &fe), SMTP_FAIL,
+	       "AUTH 454 with a token: fails");
+	is_int(e.kind, ERR_TEMP, "AUTH 454 with a token: temporary");
+	is_int(e.detail, ERR_DETAIL_NONE, "AUTH 454 with a token: not a rejected token");
+	smtp_free(&s);
+
+	memset(token, 'T', sizeof token - 1);
+	token[sizeof token - 1] = '\0';
+	p.creds.token = token;
+	memset(&e, 0, sizeof e);
+	log_set_verbose(1);
+	saved = capture_start(&f);
+	smtp_init(&s, &p, &m, &e);
+	(void)smtp_start(&s);
+	(void)step(&s, &r, R220, &fe);
+	(void)step(&s, &r, "250-mx.test\n250 AUTH XOAUTH2 OAUTHBEARER", &fe);
+	like(s.out.data ? s.out.data : "", "AUTH OAUTHBEARER\r\n",
+	     "a 2000-byte token: AUTH OAUTHBEARER alone (the line would pass 512 octets)");
+	buf_wipe(&s.out);
+	(void)step(&s, &r, "334 ", &fe);
+	ok(s.out.len > 2600 && s.out.len < 2800 && s.out.data[s.out.len - 1] == '\n',
+	   "a 2000-byte token: the response follows on its own line (%zu bytes)", s.out.len);
+	buf_wipe(&s.out);
+	is_int(step(&s, &r, "235 2.7.0 Accepted", &fe), SMTP_READ, "a 2000-byte token: accepted");
+	log = saved >= 0 ? capture_end(f, saved) : "";
+	log_set_verbose(0);
+	ok(!strstr(log, "VFRUVFRU") && !strstr(log, "TTTTTTTT"), "the transcript never holds the token");
+	is_int(e.kind, ERR_NONE, "a 2000-byte token: no error");
+	smtp_free(&s);
+	reply_free(&r);
+}
+
 int main(void)
 {
 	if (addr_list_add(&rcpts, NULL, "a@example.com") < 0 ||
@@ -538,6 +626,7 @@ int main(void)
 		run_scenario(&scenarios[i]);
 	test_auth_redacted_only_in_log();
 	test_long_plain();
+	test_oauth();
 	test_state_names();
 	addr_list_free(&rcpts);
 	return done_testing();

@@ -1,0 +1,153 @@
+#include "http.h"
+
+#include <curl/curl.h>
+#include <dlfcn.h>
+#include <string.h>
+
+/* The few libcurl functions postern calls, found at run time. */
+struct curl_api {
+	void *lib;
+	CURLcode (*global_init)(long);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+};
+
+static struct curl_api api;
+
+/* dlsym returns void *; ISO C has no conversion to a function pointer,
+ * POSIX guarantees one through the object's bytes. */
+static int sym(const char *name, void *fp)
+{
+	void *p = dlsym(api.lib, name);
+
+	if (!p)
+		return -1;
+	memcpy(fp, &p, sizeof p);
+	return 0;
+}
+
+static int load_curl(struct err *e)
+{
+	if (api.lib)
+		return 0;
+	/* The OpenSSL flavour: libcurl.so.4 from libcurl4 on Debian. */
+	if (!(api.lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL)))
+		return err_set(e, ERR_SOFTWARE, "OAuth2: cannot load libcurl (install libcurl4): %s",
+			       dlerror());
+	if (sym("curl_global_init", &api.global_init) < 0 || sym("curl_easy_init", &api.easy_init) < 0 ||
+	    sym("curl_easy_setopt", &api.easy_setopt) < 0 ||
+	    sym("curl_easy_perform", &api.easy_perform) < 0 ||
+	    sym("curl_easy_getinfo", &api.easy_getinfo) < 0 ||
+	    sym("curl_easy_cleanup", &api.easy_cleanup) < 0 ||
+	    sym("curl_easy_strerror", &api.easy_strerror) < 0 ||
+	    sym("curl_slist_append", &api.slist_append) < 0 ||
+	    sym("curl_slist_free_all", &api.slist_free_all) < 0) {
+		dlclose(api.lib);
+		api.lib = NULL;
+		return err_set(e, ERR_SOFTWARE, "OAuth2: libcurl lacks a function postern needs");
+	}
+	if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return err_set(e, ERR_SOFTWARE, "OAuth2: libcurl failed to initialise");
+	return 0;
+}
+
+struct sink {
+	struct buf *body;
+	int overflow;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+	struct sink *s = ctx;
+
+	if (buf_append(s->body, p, size * n) < 0) {
+		s->overflow = 1;
+		return 0;   /* libcurl stops with CURLE_WRITE_ERROR */
+	}
+	return size * n;
+}
+
+static int setup(CURL *c, const struct http_request *rq, struct curl_slist *hdrs, struct sink *s)
+{
+	long secs = rq->timeout > 0 ? rq->timeout : 60;
+
+	return api.easy_setopt(c, CURLOPT_URL, rq->url) ||
+	       api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https") ||
+	       api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) ||
+	       api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L) ||
+	       api.easy_setopt(c, CURLOPT_TIMEOUT, secs) ||
+	       api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, secs) ||
+	       api.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) ||
+	       api.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) ||
+	       api.easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) ||
+	       (rq->ca_file && api.easy_setopt(c, CURLOPT_CAINFO, rq->ca_file)) ||
+	       api.easy_setopt(c, CURLOPT_USERAGENT, "postern/" POSTERN_VERSION) ||
+	       api.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs) ||
+	       api.easy_setopt(c, CURLOPT_POST, 1L) ||
+	       api.easy_setopt(c, CURLOPT_POSTFIELDS, rq->form) ||
+	       api.easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)rq->form_len) ||
+	       api.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data) ||
+	       api.easy_setopt(c, CURLOPT_WRITEDATA, s) ? -1 : 0;
+}
+
+int http_post_form(const struct http_request *rq, long *status, struct buf *body, struct err *e)
+{
+	struct sink s = {.body = body};
+	struct curl_slist *hdrs = NULL;
+	CURL *c;
+	CURLcode rc;
+	int ret = 0;
+
+	*status = 0;
+	if (load_curl(e) < 0)
+		return -1;
+	if (!(c = api.easy_init()) || !(hdrs = api.slist_append(NULL, "Accept: application/json"))) {
+		if (c)
+			api.easy_cleanup(c);
+		return err_set(e, ERR_OS, "OAuth2: out of memory");
+	}
+	if (setup(c, rq, hdrs, &s) < 0) {
+		ret = err_set(e, ERR_SOFTWARE, "OAuth2: libcurl refused an option (too old?)");
+	} else if ((rc = api.easy_perform(c)) != CURLE_OK) {
+		if (s.overflow)
+			ret = err_set(e, ERR_PROTOCOL, "%s: the answer is longer than %zu bytes", rq->url,
+				      body->limit);
+		else
+			ret = err_set(e, rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_CONNECT ||
+					 rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_RECV_ERROR ||
+					 rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
+					 rc == CURLE_SSL_CONNECT_ERROR ? ERR_TEMP : ERR_UNAVAILABLE,
+				      "%s: %s", rq->url, api.easy_strerror(rc));
+	} else {
+		api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	}
+	api.slist_free_all(hdrs);
+	api.easy_cleanup(c);
+	return ret;
+}
+
+int http_urlencode(struct buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char enc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+		int unreserved = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+				 (*p >= '0' && *p <= '9') || strchr("-._~", *p);
+		if (unreserved ? buf_append(out, (const char *)p, 1) < 0 : buf_append(out, enc, 3) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int http_form_add(struct buf *form, const char *name, const char *value)
+{
+	return (form->len && buf_append(form, "&", 1) < 0) || http_urlencode(form, name) < 0 ||
+	       buf_append(form, "=", 1) < 0 || http_urlencode(form, value) < 0 ? -1 : 0;
+}

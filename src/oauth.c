@@ -1,0 +1,370 @@
+/* RFC 6749 sections 5 and 6 (token responses, refreshing). */
+#include "oauth.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "compat.h"
+#include "http.h"
+#include "keyring.h"
+#include "log.h"
+#include "queue.h"
+
+#define EXPIRY_MARGIN 300          /* refresh this many seconds before expiry */
+#define DEFAULT_LIFETIME 3600      /* when the endpoint leaves expires_in out */
+
+/* An allocator that remembers sizes, so that what jansson frees (token
+ * text included) is wiped first. */
+static void *wiping_malloc(size_t n)
+{
+	size_t *p = malloc(sizeof(size_t) * 2 + n);
+
+	if (!p)
+		return NULL;
+	p[0] = n;
+	return p + 2;   /* two words keep the alignment malloc gives */
+}
+
+static void wiping_free(void *q)
+{
+	size_t *p = q;
+
+	if (!p)
+		return;
+	explicit_bzero(p, p[-2]);
+	free(p - 2);
+}
+
+void oauth_setup(void)
+{
+	json_set_alloc_funcs(wiping_malloc, wiping_free);
+}
+
+void oauth_tokens_init(struct oauth_tokens *t)
+{
+	buf_init(&t->access, TOKEN_MAX);
+	buf_init(&t->refresh, TOKEN_MAX);
+	t->expires_at = 0;
+}
+
+void oauth_tokens_free(struct oauth_tokens *t)
+{
+	buf_free(&t->access);
+	buf_free(&t->refresh);
+	t->expires_at = 0;
+}
+
+/* Text from json_dumps goes back through jansson's own free function. */
+static void json_text_free(char *s)
+{
+	json_free_t f = NULL;
+
+	if (!s)
+		return;
+	explicit_bzero(s, strlen(s));
+	json_get_alloc_funcs(NULL, &f);
+	(f ? f : free)(s);
+}
+
+static const char *str_of(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int copy_token(struct buf *b, const char *s)
+{
+	buf_wipe(b);
+	if (!s || !*s)
+		return 0;
+	for (const char *p = s; *p; p++)   /* tokens go into SMTP lines and JSON */
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return -1;
+	return buf_appends(b, s);
+}
+
+/* The keyring item: {"refresh_token", "access_token", "expires_at"}. */
+static int tokens_parse(const char *text, size_t len, struct oauth_tokens *t)
+{
+	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	int rc = -1;
+
+	if (json_is_object(j) && copy_token(&t->refresh, str_of(j, "refresh_token")) == 0 &&
+	    copy_token(&t->access, str_of(j, "access_token")) == 0) {
+		t->expires_at = json_integer_value(json_object_get(j, "expires_at"));
+		rc = 0;
+	}
+	json_decref(j);
+	return rc;
+}
+
+int oauth_store(const struct account *a, const struct oauth_tokens *t, struct err *e)
+{
+	json_t *j = json_pack("{s:s, s:s, s:I}", "refresh_token", t->refresh.data ? t->refresh.data : "",
+			      "access_token", t->access.data ? t->access.data : "",
+			      "expires_at", (json_int_t)t->expires_at);
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	int rc;
+
+	json_decref(j);
+	if (!text)
+		return err_set(e, ERR_OS, "OAuth2: out of memory");
+	rc = keyring_store(KEYRING_OAUTH_TOKEN, a->name, a->host, a->user, text, a->timeout, e);
+	json_text_free(text);
+	return rc;
+}
+
+/* oauth_client_secret from the file, or else the keyring's (optional:
+ * some clients have none). */
+static int client_secret(const struct account *a, struct buf *out, struct err *e)
+{
+	if (a->oauth.client_secret)
+		return buf_appends(out, a->oauth.client_secret) < 0 ?
+		       err_set(e, ERR_CONFIG, "oauth_client_secret: too long") : 0;
+	return keyring_lookup(KEYRING_OAUTH_CLIENT_SECRET, a->host, a->user, a->timeout, out, e) < 0 ?
+	       -1 : 0;
+}
+
+static int add_client(const struct account *a, struct buf *form, struct err *e)
+{
+	struct buf secret;
+	int rc;
+
+	buf_init(&secret, TOKEN_MAX);
+	rc = client_secret(a, &secret, e);
+	if (rc == 0 && (http_form_add(form, "client_id", a->oauth.client_id) < 0 ||
+			(secret.len && http_form_add(form, "client_secret", secret.data) < 0)))
+		rc = err_set(e, ERR_SOFTWARE, "OAuth2: request too long");
+	buf_free(&secret);
+	return rc;
+}
+
+int oauth_post_json(const struct account *a, const char *url, struct buf *form, long *status,
+		    json_t **out, struct err *e)
+{
+	struct http_request rq = {.url = url, .ca_file = a->oauth.tls_ca_file, .timeout = a->timeout};
+	struct buf body;
+	json_error_t jerr;
+	int rc = -1;
+
+	*out = NULL;
+	if (add_client(a, form, e) < 0)
+		return -1;
+	rq.form = form->data ? form->data : "";
+	rq.form_len = form->len;
+	buf_init(&body, HTTP_RESPONSE_MAX);
+	log_info("OAuth2: POST %s", url);
+	if (http_post_form(&rq, status, &body, e) < 0) {
+		/* An endless or huge answer is more likely a portal or a proxy
+		 * than a broken provider: try again later. */
+		if (e->kind == ERR_PROTOCOL)
+			e->kind = ERR_TEMP;
+		goto out;
+	}
+	log_info("OAuth2: HTTP %ld, %zu bytes", *status, body.len);
+	*out = json_loadb(body.data ? body.data : "", body.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		/* A captive portal answers with HTML: a temporary failure. */
+		err_set(e, *status >= 500 || *status < 400 ? ERR_TEMP : ERR_PROTOCOL,
+			"OAuth2: %s: HTTP %ld and the answer is not a JSON object", url, *status);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&body);
+	return rc;
+}
+
+/* RFC 6749 section 5.2: error, error_description. */
+static int token_error(const struct account *a, json_t *j, long status, char *code,
+		       size_t code_len, struct err *e)
+{
+	const char *err = str_of(j, "error"), *desc = str_of(j, "error_description");
+
+	snprintf(code, code_len, "%s", err ? err : "");
+	if (!err)
+		return err_set(e, status >= 500 ? ERR_TEMP : ERR_PROTOCOL,
+			       "OAuth2: the token endpoint answered HTTP %ld without a token or an error",
+			       status), -1;
+	if (strcmp(err, "invalid_grant") == 0)
+		err_set(e, ERR_NOPERM, "OAuth2: the token endpoint refused the grant (invalid_grant%s%s): "
+			"run postern --authorize %s again", desc ? ": " : "", desc ? desc : "", a->name);
+	else if (strcmp(err, "invalid_client") == 0 || strcmp(err, "unauthorized_client") == 0)
+		err_set(e, ERR_CONFIG, "OAuth2: the token endpoint refused the client (%s%s%s): check "
+			"oauth_client_id and oauth_client_secret", err, desc ? ": " : "", desc ? desc : "");
+	else
+		err_set(e, status >= 500 || strcmp(err, "temporarily_unavailable") == 0 ? ERR_TEMP
+			: ERR_NOPERM, "OAuth2: the token endpoint answered %s%s%s", err,
+			desc ? ": " : "", desc ? desc : "");
+	return 1;
+}
+
+int oauth_token_request(const struct account *a, const char *url, struct buf *form,
+			struct oauth_tokens *t, char *code, size_t code_len, struct err *e)
+{
+	json_t *j;
+	long status = 0;
+	json_int_t life;
+	int rc;
+
+	*code = '\0';
+	if (oauth_post_json(a, url, form, &status, &j, e) < 0)
+		return -1;
+	if (!str_of(j, "access_token") || status != 200) {
+		rc = token_error(a, j, status, code, code_len, e);
+		json_decref(j);
+		return rc;
+	}
+	rc = copy_token(&t->access, str_of(j, "access_token"));
+	if (rc == 0 && str_of(j, "refresh_token"))   /* rotated (Microsoft, every time) */
+		rc = copy_token(&t->refresh, str_of(j, "refresh_token"));
+	life = json_integer_value(json_object_get(j, "expires_in"));
+	if (json_is_string(json_object_get(j, "expires_in")))   /* some send "3599" */
+		life = strtoll(str_of(j, "expires_in"), NULL, 10);
+	t->expires_at = (long long)time(NULL) + (life > 0 && life < 10 * 365 * 86400LL ? life
+						 : DEFAULT_LIFETIME);
+	json_decref(j);
+	if (rc < 0 || !t->access.len)
+		return err_set(e, ERR_PROTOCOL, "OAuth2: the token endpoint sent a malformed or "
+			       "over-long token"), -1;
+	return 0;
+}
+
+static int load_tokens(const struct account *a, struct oauth_tokens *t, struct err *e)
+{
+	struct buf item;
+	int found, rc = 0;
+
+	buf_init(&item, 4 * TOKEN_MAX);
+	found = keyring_lookup(KEYRING_OAUTH_TOKEN, a->host, a->user, a->timeout, &item, e);
+	if (found < 0)
+		rc = -1;
+	else if (found == 0)
+		rc = err_set(e, ERR_NOPERM, "OAuth2: no token stored for account %s: run "
+			     "postern --authorize %s", a->name, a->name);
+	else if (tokens_parse(item.data, item.len, t) < 0 || !t->refresh.len)
+		rc = err_set(e, ERR_NOPERM, "OAuth2: the keyring item for account %s is damaged: run "
+			     "postern --authorize %s", a->name, a->name);
+	buf_free(&item);
+	return rc;
+}
+
+static int usable(const struct oauth_tokens *t, const char *rejected)
+{
+	return t->access.len && t->expires_at - EXPIRY_MARGIN > (long long)time(NULL) &&
+	       (!rejected || strcmp(t->access.data, rejected) != 0);
+}
+
+/* One lock file per account's mailbox: $XDG_STATE_HOME/postern/oauth-HASH.lock. */
+static int lock_path(const struct account *a, struct buf *path, struct err *e)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	struct buf key;
+	int rc;
+
+	if (queue_dir(path, e) < 0)
+		return -1;
+	path->len -= strlen("/queue");
+	path->data[path->len] = '\0';
+	buf_init(&key, 4096);
+	rc = buf_appendf(&key, "%s\n%s\n%s", a->host, a->user, a->oauth.token_url);
+	if (rc == 0 && !EVP_Digest(key.data, key.len, md, &n, EVP_sha256(), NULL))
+		rc = -1;
+	buf_free(&key);
+	rc = rc < 0 ? -1 : buf_appends(path, "/oauth-");
+	for (unsigned i = 0; rc == 0 && i < 8; i++)
+		rc = buf_appendf(path, "%02x", md[i]);
+	if (rc < 0 || buf_appends(path, ".lock") < 0)
+		return err_set(e, ERR_OS, "OAuth2: lock file path too long");
+	return 0;
+}
+
+/* Waits for the account's refresh lock for at most `timeout` seconds. */
+static int take_lock(const struct account *a, struct err *e)
+{
+	struct buf path;
+	struct timespec pause = {0, 50 * 1000 * 1000};
+	long long tries = a->timeout * 20;
+	int fd;
+
+	buf_init(&path, 4096);
+	if (lock_path(a, &path, e) < 0) {
+		buf_free(&path);
+		return -1;
+	}
+	fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err_set(e, ERR_CANTCREAT, "OAuth2: cannot open %s: %s", path.data, strerror(errno));
+		buf_free(&path);
+		return -1;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || tries-- <= 0) {
+			err_set(e, ERR_TEMP, "OAuth2: another postern has been refreshing the token of "
+				"account %s for %ld seconds (lock %s)", a->name, a->timeout, path.data);
+			close(fd);
+			buf_free(&path);
+			return -1;
+		}
+		nanosleep(&pause, NULL);
+	}
+	buf_free(&path);
+	return fd;
+}
+
+static int refresh(const struct account *a, struct oauth_tokens *t, struct err *e)
+{
+	struct buf form;
+	char code[64];
+	int rc;
+
+	buf_init(&form, 4 * TOKEN_MAX);
+	rc = http_form_add(&form, "grant_type", "refresh_token") < 0 ||
+	     http_form_add(&form, "refresh_token", t->refresh.data) < 0 ?
+	     err_set(e, ERR_SOFTWARE, "OAuth2: refresh token too long") : 0;
+	/* Microsoft wants the scope again; Google ignores it. */
+	if (rc == 0 && a->oauth.provider == OAUTH_MICROSOFT &&
+	    http_form_add(&form, "scope", a->oauth.scope) < 0)
+		rc = err_set(e, ERR_SOFTWARE, "OAuth2: scope too long");
+	if (rc == 0 && oauth_token_request(a, a->oauth.token_url, &form, t, code, sizeof code, e) != 0)
+		rc = -1;
+	buf_free(&form);
+	if (rc == 0)
+		rc = oauth_store(a, t, e);
+	return rc;
+}
+
+int oauth_access_token(const struct account *a, const char *rejected, struct buf *out,
+		       struct err *e)
+{
+	struct oauth_tokens t;
+	int fd = -1, rc;
+
+	oauth_tokens_init(&t);
+	rc = load_tokens(a, &t, e);
+	if (rc == 0 && !usable(&t, rejected)) {
+		/* Under the lock, read again: another process may have just
+		 * refreshed, and its rotated refresh token is the only valid one. */
+		if ((fd = take_lock(a, e)) < 0 || load_tokens(a, &t, e) < 0)
+			rc = -1;
+		else if (!usable(&t, rejected))
+			rc = refresh(a, &t, e);
+		if (fd >= 0)
+			close(fd);   /* releases the lock */
+	}
+	if (rc == 0 && buf_append(out, t.access.data, t.access.len) < 0)
+		rc = err_set(e, ERR_SOFTWARE, "OAuth2: access token too long");
+	oauth_tokens_free(&t);
+	return rc;
+}
