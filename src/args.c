@@ -21,7 +21,10 @@ const char args_usage[] =
 	"  -odq          queue the message without trying to send it now\n"
 	"  --store-password ACCOUNT   put the account's password into the keyring\n"
 	"                (read without echo, or the first line of stdin)\n"
-	"  --forget-password ACCOUNT  delete it from the keyring\n"
+	"  --forget-password ACCOUNT  delete it (or an OAuth2 account's tokens) from the keyring\n"
+	"  --authorize ACCOUNT        get OAuth2 tokens for the account (a browser sign-in);\n"
+	"                --paste: paste the redirected address instead of a local listener,\n"
+	"                --device: sign in on another device with a code (RFC 8628)\n"
 	"  --version, --help\n"
 	"Accepted for compatibility and ignored for now: -bm -n -G -U -odi -odb -oem -oep\n"
 	"  -oeq -oew -om -o* -h N -L TAG -X FILE -N DSN -R RET -V ENVID\n"
@@ -143,6 +146,7 @@ static const struct {
 } password_modes[] = {
 	{"--store-password", MODE_STORE_PASSWORD},
 	{"--forget-password", MODE_FORGET_PASSWORD},
+	{"--authorize", MODE_AUTHORIZE},
 };
 
 static int args_long(struct options *o, const char *arg, const char *next, struct err *e)
@@ -161,6 +165,10 @@ static int args_long(struct options *o, const char *arg, const char *next, struc
 	}
 	if (strcmp(arg, "--force") == 0) {
 		o->force = 1;
+		return 0;
+	}
+	if (strcmp(arg, "--paste") == 0 || strcmp(arg, "--device") == 0) {
+		*(arg[2] == 'p' ? &o->paste : &o->device) = 1;
 		return 0;
 	}
 	if (strcmp(arg, "--remove") == 0) {
@@ -214,6 +222,11 @@ int args_parse(int argc, char **argv, struct options *o, struct err *e)
 	}
 	if (o->ignored && o->verbose)
 		log_warn("option -o%s ignored", o->ignored);
+	if ((o->paste || o->device) && o->mode != MODE_AUTHORIZE)
+		return err_set(e, ERR_USAGE, "option --%s goes with --authorize ACCOUNT",
+			       o->paste ? "paste" : "device");
+	if (o->paste && o->device)
+		return err_set(e, ERR_USAGE, "options --paste and --device exclude each other");
 	o->recipients = argv + i;
 	o->nrecipients = argc - i;
 	for (int k = 0; k < o->nrecipients; k++)

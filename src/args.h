@@ -9,7 +9,7 @@
 #include "errors.h"
 
 enum mode { MODE_SEND, MODE_VERSION, MODE_HELP, MODE_FLUSH, MODE_MAILQ, MODE_REMOVE,
-	    MODE_STORE_PASSWORD, MODE_FORGET_PASSWORD };
+	    MODE_STORE_PASSWORD, MODE_FORGET_PASSWORD, MODE_AUTHORIZE };
 
 struct options {
 	enum mode mode;
@@ -29,7 +29,9 @@ struct options {
 	int queue_only;           /* -odq */
 	int force;                /* --force: flush ignores backoff */
 	const char *remove_id;    /* --remove ID */
-	const char *password_account; /* --store-password / --forget-password ACCOUNT */
+	const char *password_account; /* --store-password / --forget-password / --authorize ACCOUNT */
+	int paste;                /* --authorize --paste: read the redirected URL from stdin */
+	int device;               /* --authorize --device: the device grant (RFC 8628) */
 	char **recipients;        /* the operands, in argv */
 	int nrecipients;
 };

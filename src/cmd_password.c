@@ -83,9 +83,8 @@ static int read_password(const struct account *a, struct buf *out, struct err *e
 	return 0;
 }
 
-/* Loads the config and finds the named account, which must have a user. */
-static const struct account *account_of(const struct options *o, struct config *cfg,
-					struct err *e)
+const struct account *cmd_account_of(const struct options *o, struct config *cfg,
+				     struct err *e)
 {
 	char *path = config_find(o->config_file, e);
 	const struct account *a;
@@ -119,7 +118,7 @@ int cmd_store_password(const struct options *o, struct err *e)
 	int rc = -1;
 
 	buf_init(&pw, PASSWORD_MAX);
-	if (!(a = account_of(o, &cfg, e)) || read_password(a, &pw, e) < 0)
+	if (!(a = cmd_account_of(o, &cfg, e)) || read_password(a, &pw, e) < 0)
 		goto out;
 	if (keyring_store(kind_of(a), a->name, a->host, a->user, pw.data, a->timeout, e) < 0)
 		goto out;
@@ -139,7 +138,7 @@ int cmd_forget_password(const struct options *o, struct err *e)
 	const struct account *a;
 	int rc = -1, found;
 
-	if (!(a = account_of(o, &cfg, e)))
+	if (!(a = cmd_account_of(o, &cfg, e)))
 		goto out;
 	/* For OAuth2: the tokens, and the client secret if one was stored. */
 	found = keyring_forget(a->oauth.provider != OAUTH_NONE ? KEYRING_OAUTH_TOKEN : KEYRING_PASSWORD,

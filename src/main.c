@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "args.h"
+#include "cmd_authorize.h"
 #include "cmd_password.h"
 #include "cmd_queue.h"
 #include "cmd_send.h"
@@ -70,6 +71,9 @@ int main(int argc, char **argv)
 		break;
 	case MODE_FORGET_PASSWORD:
 		rc = cmd_forget_password(&o, &e);
+		break;
+	case MODE_AUTHORIZE:
+		rc = cmd_authorize(&o, &e);
 		break;
 	}
 	if (rc < 0) {

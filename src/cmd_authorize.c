@@ -1,0 +1,488 @@
+/* RFC 6749 section 4.1, RFC 7636 (PKCE), RFC 8252 (loopback redirect),
+ * RFC 8628 (device grant). */
+#include "cmd_authorize.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "b64.h"
+#include "cmd_password.h"
+#include "compat.h"
+#include "http.h"
+#include "net.h"
+#include "oauth.h"
+
+#define SIGN_IN_SECONDS 600        /* how long a browser sign-in may take */
+#define REQUEST_MAX 8192           /* the browser's request to our listener */
+
+extern char **environ;
+
+/* base64url without padding (RFC 7636 appendix A). */
+static int b64url(struct buf *out, const unsigned char *p, size_t n)
+{
+	if (b64_encode(out, p, n) < 0)
+		return -1;
+	while (out->len && out->data[out->len - 1] == '=')
+		out->data[--out->len] = '\0';
+	for (size_t i = 0; i < out->len; i++)
+		out->data[i] = out->data[i] == '+' ? '-' : out->data[i] == '/' ? '_' : out->data[i];
+	return 0;
+}
+
+static int random_text(struct buf *out, size_t bytes)
+{
+	unsigned char r[64];
+	int rc;
+
+	if (bytes > sizeof r || RAND_bytes(r, (int)bytes) != 1)
+		return -1;
+	rc = b64url(out, r, bytes);
+	explicit_bzero(r, sizeof r);
+	return rc;
+}
+
+/* code_challenge = BASE64URL(SHA256(code_verifier)). */
+static int s256(struct buf *out, const struct buf *verifier)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (!EVP_Digest(verifier->data, verifier->len, md, &n, EVP_sha256(), NULL))
+		return -1;
+	return b64url(out, md, n);
+}
+
+static int hexdigit(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The value of `name` in a query string (a=b&c=d), percent-decoded. 1 when
+ * present, 0 when not, -1 when malformed or too long. */
+static int query_param(const char *q, const char *name, struct buf *out)
+{
+	size_t nl = strlen(name);
+
+	buf_wipe(out);
+	while (q && *q) {
+		const char *end = q + strcspn(q, "&# \r\n");
+		if ((size_t)(end - q) > nl && strncmp(q, name, nl) == 0 && q[nl] == '=') {
+			for (const char *p = q + nl + 1; p < end; p++) {
+				char c = *p == '+' ? ' ' : *p;
+				if (*p == '%') {
+					int hi = end - p > 2 ? hexdigit(p[1]) : -1;
+					int lo = hi >= 0 ? hexdigit(p[2]) : -1;
+					if (lo < 0)
+						return -1;
+					c = (char)(hi << 4 | lo);
+					p += 2;
+				}
+				if (c == '\0' || buf_append(out, &c, 1) < 0)
+					return -1;
+			}
+			return 1;
+		}
+		if (*end != '&')
+			break;
+		q = end + 1;
+	}
+	return 0;
+}
+
+struct pkce {
+	struct buf verifier, challenge, state, redirect;
+	int listener;
+	int port;
+};
+
+static int listen_loopback(struct pkce *k, struct err *e)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+	socklen_t len = sizeof sa;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	k->listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (k->listener < 0 || bind(k->listener, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    listen(k->listener, 8) < 0 || getsockname(k->listener, (struct sockaddr *)&sa, &len) < 0)
+		return err_set(e, ERR_OS, "--authorize: cannot listen on 127.0.0.1: %s", strerror(errno));
+	k->port = ntohs(sa.sin_port);
+	return 0;
+}
+
+static int auth_url(const struct account *a, const struct pkce *k, struct buf *url)
+{
+	const char *o = a->oauth.auth_url;
+
+	return buf_appends(url, o) < 0 || buf_appends(url, strchr(o, '?') ? "&" : "?") < 0 ||
+	       http_form_add(url, "response_type", "code") < 0 ||
+	       http_form_add(url, "client_id", a->oauth.client_id) < 0 ||
+	       http_form_add(url, "redirect_uri", k->redirect.data) < 0 ||
+	       http_form_add(url, "scope", a->oauth.scope) < 0 ||
+	       http_form_add(url, "state", k->state.data) < 0 ||
+	       http_form_add(url, "code_challenge", k->challenge.data) < 0 ||
+	       http_form_add(url, "code_challenge_method", "S256") < 0 ||
+	       http_form_add(url, "login_hint", a->user) < 0 ||
+	       /* Google gives a refresh token only with these two. */
+	       http_form_add(url, "access_type", "offline") < 0 ||
+	       http_form_add(url, "prompt", "consent") < 0 ? -1 : 0;
+}
+
+/* Opens the URL in the desktop's browser when there is a desktop. */
+static void open_browser(const char *url)
+{
+	char *argv[] = {"xdg-open", (char *)url, NULL};
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+
+	if (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
+		return;
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return;
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	(void)posix_spawnp(&pid, "xdg-open", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+}
+
+static void respond(int fd, const char *status, const char *text)
+{
+	char page[512];
+	int n = snprintf(page, sizeof page, "HTTP/1.1 %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+			 "Connection: close\r\nContent-Length: %zu\r\n\r\n%s", status, strlen(text), text);
+
+	if (n > 0)
+		(void)!write(fd, page, (size_t)n < sizeof page ? (size_t)n : sizeof page - 1);
+}
+
+/* Reads the browser's request line within the deadline: the query of
+ * "GET /?code=...&state=... HTTP/1.1" into `query`. 1 for a redirect,
+ * 0 for another request (a favicon), -1 on failure. */
+static int read_redirect(int fd, long long deadline, struct buf *query)
+{
+	struct buf req;
+	char chunk[1024];
+	const char *q, *sp;
+	int rc = -1;
+
+	buf_init(&req, REQUEST_MAX);
+	while (!req.data || !strstr(req.data, "\r\n")) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+		if (poll(&p, 1, net_ms_left(deadline)) <= 0 || (n = read(fd, chunk, sizeof chunk)) <= 0 ||
+		    buf_append(&req, chunk, (size_t)n) < 0)
+			goto out;
+	}
+	rc = 0;
+	if (strncmp(req.data, "GET /", 5) != 0 || !(sp = strchr(req.data + 4, ' ')))
+		goto out;
+	q = memchr(req.data + 4, '?', (size_t)(sp - req.data - 4));
+	if (q && buf_append(query, q + 1, (size_t)(sp - q - 1)) == 0)
+		rc = 1;
+out:
+	explicit_bzero(chunk, sizeof chunk);
+	buf_free(&req);
+	return rc;
+}
+
+/* One line of stdin: the address the browser was sent to, or its query. */
+static int read_pasted(struct buf *query, struct err *e)
+{
+	struct buf line;
+	char c;
+	ssize_t n;
+	const char *q;
+	int rc = 0;
+
+	buf_init(&line, REQUEST_MAX);
+	while ((n = read(STDIN_FILENO, &c, 1)) == 1 || (n < 0 && errno == EINTR))
+		if (n == 1 && (c == '\n' || buf_append(&line, &c, 1) < 0))
+			break;
+	while (line.len && (line.data[line.len - 1] == '\r' || line.data[line.len - 1] == ' '))
+		line.data[--line.len] = '\0';
+	if (!line.len)
+		rc = err_set(e, ERR_USAGE, "--authorize --paste: nothing pasted");
+	else if (buf_appends(query, (q = strchr(line.data, '?')) ? q + 1 : line.data) < 0)
+		rc = err_set(e, ERR_USAGE, "--authorize --paste: the pasted line is too long");
+	buf_free(&line);
+	return rc;
+}
+
+/* Waits for the redirect on the listener, or (with --paste) for the line
+ * on stdin, whichever comes first. */
+static int wait_for_code(struct pkce *k, int paste, struct buf *query, struct err *e)
+{
+	long long deadline = net_now_ms() + SIGN_IN_SECONDS * 1000LL;
+
+	for (;;) {
+		struct pollfd p[2] = {{.fd = k->listener, .events = POLLIN},
+				      {.fd = STDIN_FILENO, .events = POLLIN}};
+		int r = poll(p, paste ? 2 : 1, net_ms_left(deadline)), fd, got;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return err_set(e, ERR_TEMP, "--authorize: no answer from the browser within %d "
+				       "minutes", SIGN_IN_SECONDS / 60);
+		if (paste && p[1].revents)
+			return read_pasted(query, e);
+		if ((fd = accept4(k->listener, NULL, NULL, SOCK_CLOEXEC)) < 0)
+			continue;
+		got = read_redirect(fd, net_now_ms() + 10000, query);
+		if (got == 1 && query->data && (strstr(query->data, "code=") || strstr(query->data, "error="))) {
+			respond(fd, "200 OK", "postern: the answer has arrived; you may close this page.\n");
+			close(fd);
+			return 0;
+		}
+		buf_wipe(query);
+		respond(fd, "404 Not Found", "postern is waiting for the sign-in to finish.\n");
+		close(fd);
+	}
+}
+
+/* The redirect carries either an error or a code, with our state. */
+static int check_answer(const struct account *a, const struct pkce *k, const char *query,
+			struct buf *code, struct err *e)
+{
+	struct buf v;
+	int rc = 0;
+
+	buf_init(&v, REQUEST_MAX);
+	if (query_param(query, "error", &v) == 1)
+		rc = err_set(e, ERR_NOPERM, "--authorize %s: the provider refused: %s", a->name, v.data);
+	else if (query_param(query, "state", &v) != 1 || strcmp(v.data, k->state.data) != 0)
+		rc = err_set(e, ERR_PROTOCOL, "--authorize %s: the answer's state does not match this "
+			     "request (an old or forged address): start again", a->name);
+	else if (query_param(query, "code", code) != 1 || !code->len)
+		rc = err_set(e, ERR_PROTOCOL, "--authorize %s: the answer carries no code", a->name);
+	buf_free(&v);
+	return rc;
+}
+
+static int exchange_code(const struct account *a, const struct pkce *k, const struct buf *code,
+			 struct oauth_tokens *t, struct err *e)
+{
+	struct buf form;
+	char err_code[64];
+	int rc = 0;
+
+	buf_init(&form, 4 * TOKEN_MAX);
+	if (http_form_add(&form, "grant_type", "authorization_code") < 0 ||
+	    http_form_add(&form, "code", code->data) < 0 ||
+	    http_form_add(&form, "redirect_uri", k->redirect.data) < 0 ||
+	    http_form_add(&form, "code_verifier", k->verifier.data) < 0)
+		rc = err_set(e, ERR_PROTOCOL, "--authorize: the code is too long");
+	if (rc == 0 && oauth_token_request(a, a->oauth.token_url, &form, t, err_code,
+					   sizeof err_code, e) != 0)
+		rc = -1;
+	buf_free(&form);
+	return rc;
+}
+
+static void pkce_free(struct pkce *k)
+{
+	if (k->listener >= 0)
+		close(k->listener);
+	buf_free(&k->verifier);
+	buf_free(&k->challenge);
+	buf_free(&k->state);
+	buf_free(&k->redirect);
+}
+
+static int authorize_code(const struct account *a, int paste, struct oauth_tokens *t,
+			  struct err *e)
+{
+	struct pkce k = {.listener = -1};
+	struct buf url, query, code;
+	int rc = -1;
+
+	buf_init(&k.verifier, 256);
+	buf_init(&k.challenge, 256);
+	buf_init(&k.state, 256);
+	buf_init(&k.redirect, 256);
+	buf_init(&url, 8192);
+	buf_init(&query, REQUEST_MAX);
+	buf_init(&code, TOKEN_MAX);
+	if (!a->oauth.auth_url) {
+		err_set(e, ERR_CONFIG, "--authorize %s: no oauth_auth_url for a browser sign-in; "
+			"try --device", a->name);
+		goto out;
+	}
+	if (random_text(&k.verifier, 48) < 0 || s256(&k.challenge, &k.verifier) < 0 ||
+	    random_text(&k.state, 24) < 0) {
+		err_set(e, ERR_OS, "--authorize: no random numbers");
+		goto out;
+	}
+	if (listen_loopback(&k, e) < 0)
+		goto out;
+	if (buf_appendf(&k.redirect, "http://127.0.0.1:%d/", k.port) < 0 || auth_url(a, &k, &url) < 0) {
+		err_set(e, ERR_CONFIG, "--authorize: the authorization address is too long");
+		goto out;
+	}
+	fprintf(stderr, "postern: to authorize account %s (%s), open this address in a browser "
+		"and sign in as %s:\n\n%s\n\n", a->name, a->host, a->user, url.data);
+	if (paste)
+		fprintf(stderr, "postern: when the browser shows an error page for 127.0.0.1, copy the "
+			"address from its address bar and paste it here:\n");
+	else
+		open_browser(url.data);
+	fflush(stderr);
+	if (wait_for_code(&k, paste, &query, e) < 0 || check_answer(a, &k, query.data, &code, e) < 0 ||
+	    exchange_code(a, &k, &code, t, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	pkce_free(&k);
+	buf_free(&url);
+	buf_free(&query);
+	buf_free(&code);
+	return rc;
+}
+
+static const char *json_str(json_t *j, const char *key)
+{
+	return json_string_value(json_object_get(j, key));
+}
+
+static void sleep_seconds(long s)
+{
+	struct timespec ts = {s, 0};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* RFC 8628 section 3.5: poll until the user has signed in. */
+static int poll_device(const struct account *a, const char *device_code, long interval,
+		       long long deadline, struct oauth_tokens *t, struct err *e)
+{
+	char code[64];
+
+	for (;;) {
+		struct buf form;
+		int rc;
+
+		if ((long long)time(NULL) + interval > deadline)
+			return err_set(e, ERR_NOPERM, "--authorize %s: the code expired before the sign-in "
+				       "finished: start again", a->name);
+		sleep_seconds(interval);
+		buf_init(&form, 4 * TOKEN_MAX);
+		rc = http_form_add(&form, "grant_type", "urn:ietf:params:oauth:grant-type:device_code") < 0 ||
+		     http_form_add(&form, "device_code", device_code) < 0 ?
+		     err_set(e, ERR_PROTOCOL, "--authorize: device code too long") :
+		     oauth_token_request(a, a->oauth.token_url, &form, t, code, sizeof code, e);
+		buf_free(&form);
+		if (rc == 0 || rc < 0)
+			return rc;
+		if (strcmp(code, "authorization_pending") == 0)
+			continue;
+		if (strcmp(code, "slow_down") == 0) {
+			interval += 5;
+			continue;
+		}
+		if (strcmp(code, "access_denied") == 0)
+			return err_set(e, ERR_NOPERM, "--authorize %s: the sign-in was declined", a->name);
+		if (strcmp(code, "expired_token") == 0)
+			return err_set(e, ERR_NOPERM, "--authorize %s: the code expired before the sign-in "
+				       "finished: start again", a->name);
+		return -1;   /* e names the error */
+	}
+}
+
+static int authorize_device(const struct account *a, struct oauth_tokens *t, struct err *e)
+{
+	struct buf form;
+	json_t *j = NULL;
+	long status = 0, interval, life;
+	const char *uri, *user_code, *device_code;
+	int rc = -1;
+
+	if (!a->oauth.device_url)
+		return err_set(e, ERR_CONFIG, "--authorize %s --device: the account has no "
+			       "oauth_device_url", a->name);
+	buf_init(&form, 8192);
+	if (http_form_add(&form, "scope", a->oauth.scope) < 0) {
+		err_set(e, ERR_CONFIG, "--authorize: oauth_scope too long");
+		goto out;
+	}
+	if (oauth_post_json(a, a->oauth.device_url, &form, &status, &j, e) < 0)
+		goto out;
+	uri = json_str(j, "verification_uri") ? json_str(j, "verification_uri")
+	      : json_str(j, "verification_url");   /* Google's older spelling */
+	user_code = json_str(j, "user_code");
+	device_code = json_str(j, "device_code");
+	if (status != 200 || !uri || !user_code || !device_code) {
+		err_set(e, status >= 500 ? ERR_TEMP : ERR_PROTOCOL, "--authorize %s: the device "
+			"endpoint answered HTTP %ld%s%s", a->name, status, json_str(j, "error") ? ": " : "",
+			json_str(j, "error") ? json_str(j, "error") : " without a code");
+		goto out;
+	}
+	interval = json_integer_value(json_object_get(j, "interval"));
+	life = json_integer_value(json_object_get(j, "expires_in"));
+	fprintf(stderr, "postern: to authorize account %s (%s), visit %s on any device and enter "
+		"the code %s, then sign in as %s.\n", a->name, a->host, uri, user_code, a->user);
+	fflush(stderr);
+	rc = poll_device(a, device_code, interval > 0 && interval < 600 ? interval : 5,
+			 (long long)time(NULL) + (life > 0 && life < 86400 ? life : 900), t, e);
+out:
+	json_decref(j);
+	buf_free(&form);
+	return rc;
+}
+
+static int use_device(const struct account *a, const struct options *o)
+{
+	if (o->paste || o->device)
+		return o->device;
+	return a->oauth.provider == OAUTH_MICROSOFT ||
+	       (a->oauth.provider == OAUTH_CUSTOM && a->oauth.device_url);
+}
+
+int cmd_authorize(const struct options *o, struct err *e)
+{
+	struct config cfg = {0};
+	const struct account *a;
+	struct oauth_tokens t;
+	char until[64] = "";
+	int rc = -1;
+
+	oauth_tokens_init(&t);
+	if (!(a = cmd_account_of(o, &cfg, e)))
+		goto out;
+	if (a->oauth.provider == OAUTH_NONE) {
+		err_set(e, ERR_CONFIG, "--authorize %s: the account has no oauth_provider (see "
+			"postern.ini(5), OAUTH2)", a->name);
+		goto out;
+	}
+	if ((use_device(a, o) ? authorize_device(a, &t, e) : authorize_code(a, o->paste, &t, e)) < 0)
+		goto out;
+	if (!t.refresh.len) {
+		err_set(e, ERR_NOPERM, "--authorize %s: the provider sent no refresh token, so postern "
+			"could send only for an hour (is offline_access in oauth_scope?)", a->name);
+		goto out;
+	}
+	if (oauth_store(a, &t, e) < 0)
+		goto out;
+	strftime(until, sizeof until, "%Y-%m-%d %H:%M", localtime(&(time_t){(time_t)t.expires_at}));
+	printf("postern: authorized account %s: the tokens are in the keyring (this access token "
+	       "lasts until %s; postern renews it by itself)\n", a->name, until);
+	rc = 0;
+out:
+	oauth_tokens_free(&t);
+	config_free(&cfg);
+	return rc;
+}
