@@ -116,14 +116,14 @@ int http_post_form(const struct http_request *rq, long *status, struct buf *body
 		ret = err_set(e, ERR_SOFTWARE, "OAuth2: libcurl refused an option (too old?)");
 	} else if ((rc = api.easy_perform(c)) != CURLE_OK) {
 		if (s.overflow)
-			ret = err_set(e, ERR_PROTOCOL, "%s: the answer is longer than %zu bytes", rq->url,
+			ret = err_set(e, ERR_PROTOCOL, "OAuth2: %s: the answer is longer than %zu bytes", rq->url,
 				      body->limit);
 		else
 			ret = err_set(e, rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_CONNECT ||
 					 rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_RECV_ERROR ||
 					 rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
 					 rc == CURLE_SSL_CONNECT_ERROR ? ERR_TEMP : ERR_UNAVAILABLE,
-				      "%s: %s", rq->url, api.easy_strerror(rc));
+				      "OAuth2: %s: %s", rq->url, api.easy_strerror(rc));
 	} else {
 		api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	}
