@@ -269,6 +269,9 @@ static void test_password_modes(void)
 		{{"--store-password", "work", NULL}, MODE_STORE_PASSWORD, NULL},
 		{{"-C", "/x.ini", "--store-password", "work", NULL}, MODE_STORE_PASSWORD, "/x.ini"},
 		{{"--forget-password", "work", NULL}, MODE_FORGET_PASSWORD, NULL},
+		{{"--authorize", "work", NULL}, MODE_AUTHORIZE, NULL},
+		{{"--authorize", "work", "--paste", NULL}, MODE_AUTHORIZE, NULL},
+		{{"--device", "--authorize", "work", NULL}, MODE_AUTHORIZE, NULL},
 	};
 
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -286,9 +289,43 @@ static void test_password_modes(void)
 	}
 }
 
+/* --paste and --device belong to --authorize, and exclude each other. */
+static void test_authorize_flags(void)
+{
+	static const struct {
+		const char *in[5];
+		int rc, paste, device;
+		const char *msg;
+	} t[] = {
+		{{"--authorize", "w", "--paste", NULL}, 0, 1, 0, NULL},
+		{{"--authorize", "w", "--device", NULL}, 0, 0, 1, NULL},
+		{{"--paste", "a@example.com", NULL}, -1, 0, 0, "--paste goes with --authorize"},
+		{{"-q", "--device", NULL}, -1, 0, 0, "--device goes with --authorize"},
+		{{"--authorize", "w", "--paste", "--device", NULL}, -1, 0, 0, "exclude each other"},
+		{{"--authorize", NULL}, -1, 0, 0, "--authorize needs an account name"},
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *argv[ARGV_MAX + 1];
+		int argc = build_argv(t[i].in, argv);
+		struct options o;
+		struct err e = {0};
+		int rc = args_parse(argc, argv, &o, &e);
+		is_int(rc, t[i].rc, "authorize flags %zu: result", i);
+		if (rc == 0) {
+			is_int(o.paste, t[i].paste, "authorize flags %zu: paste", i);
+			is_int(o.device, t[i].device, "authorize flags %zu: device", i);
+		} else {
+			is_int(e.kind, ERR_USAGE, "authorize flags %zu: ERR_USAGE", i);
+			like(e.msg, t[i].msg, "authorize flags %zu: message", i);
+		}
+	}
+}
+
 int main(void)
 {
 	test_good();
+	test_authorize_flags();
 	test_bad();
 	test_misc();
 	test_queue_modes();

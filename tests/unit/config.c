@@ -249,6 +249,32 @@ static const struct {
 	{"a SHA-1 fingerprint (40 hex digits)",
 	 "[a]\nhost = h\ntls_fingerprint = 00112233445566778899aabbccddeeff00112233\n",
 	 "[a] tls_fingerprint: expected 64 hex digits"},
+	{"an oauth key without oauth_provider", "[a]\nhost = h\nuser = u\noauth_scope = s\n",
+	 ":4: [a] oauth_scope: set without oauth_provider"},
+	{"auth = xoauth2 without oauth_provider", "[a]\nhost = h\nuser = u\nauth = xoauth2\n",
+	 "auth: an OAuth2 mechanism needs oauth_provider"},
+	{"oauth_provider without a client id", "[a]\nhost = h\nuser = u\noauth_provider = google\n",
+	 "oauth_client_id: missing"},
+	{"oauth_provider without a user", "[a]\nhost = h\noauth_provider = google\noauth_client_id = c\n",
+	 "user: missing: OAuth2 needs the mailbox address"},
+	{"oauth_provider and a password", "[a]\nhost = h\nuser = u\noauth_provider = google\n"
+	 "oauth_client_id = c\npassword = p\n", "password: set with oauth_provider"},
+	{"oauth_provider and auth = plain", "[a]\nhost = h\nuser = u\noauth_provider = google\n"
+	 "oauth_client_id = c\nauth = plain\n", "auth: a password mechanism with oauth_provider"},
+	{"an unknown provider", "[a]\nhost = h\nuser = u\noauth_provider = yahoo\noauth_client_id = c\n",
+	 ":4: [a] oauth_provider: 'yahoo' is not one of"},
+	{"a tenant for google", "[a]\nhost = h\nuser = u\noauth_provider = google\noauth_client_id = c\n"
+	 "oauth_tenant = t\n", "oauth_tenant: only for oauth_provider = microsoft"},
+	{"custom without a token URL", "[a]\nhost = h\nuser = u\noauth_provider = custom\n"
+	 "oauth_client_id = c\noauth_scope = s\noauth_auth_url = https://a/\n",
+	 "oauth_token_url: missing: oauth_provider = custom needs"},
+	{"custom without auth or device URL", "[a]\nhost = h\nuser = u\noauth_provider = custom\n"
+	 "oauth_client_id = c\noauth_scope = s\noauth_token_url = https://a/t\n",
+	 "oauth_auth_url: missing"},
+	{"an http token URL", "[a]\nhost = h\nuser = u\noauth_provider = google\noauth_client_id = c\n"
+	 "oauth_token_url = http://t/token\n", ":6: [a] oauth_token_url: must be an https:// URL"},
+	{"an https URL without a host", "[a]\nhost = h\nuser = u\noauth_provider = google\n"
+	 "oauth_client_id = c\noauth_auth_url = https:///x\n", "oauth_auth_url: must be an https:// URL"},
 };
 
 static void test_bad(void)
@@ -530,6 +556,58 @@ static void test_find(void)
 	free(env);
 }
 
+/* The presets each provider documents, and what the file overrides. */
+static void test_oauth(void)
+{
+	struct config c;
+	struct err e;
+	const struct account *g, *m, *x;
+
+	if (!ok(load("[g]\nhost = smtp.gmail.com\nuser = me@gmail.com\noauth_provider = google\n"
+		     "oauth_client_id = id.apps\noauth_client_secret = \"s#;cret\"\n"
+		     "[m]\nhost = smtp.office365.com\nuser = me@corp.example\n"
+		     "oauth_provider = Microsoft\noauth_client_id = 1234\noauth_tenant = corp.example\n"
+		     "[x]\nhost = h\nuser = u\noauth_provider = custom\noauth_client_id = c\n"
+		     "oauth_scope = mail\noauth_token_url = https://idp.example/t\n"
+		     "oauth_device_url = https://idp.example/d\noauth_tls_ca_file = ~/ca.pem\n",
+		     &c, &e) == 0, "OAuth2 accounts load")) {
+		diag("error: %s", e.msg);
+		config_free(&c);
+		return;
+	}
+	g = by_name(&c, "g");
+	m = by_name(&c, "m");
+	x = by_name(&c, "x");
+	is_int(g->oauth.provider, OAUTH_GOOGLE, "google");
+	is_str(g->oauth.token_url, "https://oauth2.googleapis.com/token", "google: token endpoint preset");
+	is_str(g->oauth.auth_url, "https://accounts.google.com/o/oauth2/v2/auth", "google: auth endpoint preset");
+	is_str(g->oauth.device_url, NULL, "google: no device endpoint (Gmail's scope refuses it)");
+	is_str(g->oauth.scope, "https://mail.google.com/", "google: scope preset");
+	is_str(g->oauth.client_secret, "s#;cret", "a quoted client secret keeps '#' and ';'");
+	is_int(m->oauth.provider, OAUTH_MICROSOFT, "microsoft (any case)");
+	is_str(m->oauth.token_url, "https://login.microsoftonline.com/corp.example/oauth2/v2.0/token",
+	       "microsoft: the tenant goes into the token endpoint");
+	is_str(m->oauth.device_url, "https://login.microsoftonline.com/corp.example/oauth2/v2.0/devicecode",
+	       "microsoft: device endpoint preset");
+	is_str(m->oauth.scope, "https://outlook.office.com/SMTP.Send offline_access",
+	       "microsoft: SMTP.Send and offline_access");
+	is_str(x->oauth.auth_url, NULL, "custom: no auth endpoint unless set");
+	is_str(x->oauth.device_url, "https://idp.example/d", "custom: the device endpoint as set");
+	ok(x->oauth.tls_ca_file && x->oauth.tls_ca_file[0] == '/', "oauth_tls_ca_file: ~ expanded");
+	config_free(&c);
+
+	is_int(load("[m]\nhost = h\nuser = u\noauth_provider = microsoft\noauth_client_id = c\n", &c, &e),
+	       0, "microsoft without a tenant loads");
+	is_str(c.naccounts ? c.accounts[0].oauth.token_url : NULL,
+	       "https://login.microsoftonline.com/common/oauth2/v2.0/token", "microsoft: tenant common by default");
+	config_free(&c);
+	is_int(load_mode("[g]\nhost = h\nuser = u\noauth_provider = google\noauth_client_id = c\n"
+			 "oauth_client_secret = s\n", 0644, &c, &e), -1,
+	       "a client secret in a file others can read is refused");
+	like(e.msg, "oauth_client_secret: the file is readable by group or others", "... and the message says so");
+	config_free(&c);
+}
+
 int main(void)
 {
 	const char *t = getenv("TEST_TMP");
@@ -542,6 +620,7 @@ int main(void)
 	test_valid();
 	test_defaults();
 	test_bad();
+	test_oauth();
 	test_long_lines();
 	test_file_checks();
 	test_fingerprint();
