@@ -421,6 +421,7 @@ static const struct {
 			     "https://login.microsoftonline.com/{t}/oauth2/v2.0/token",
 			     "https://login.microsoftonline.com/{t}/oauth2/v2.0/devicecode",
 			     "https://outlook.office.com/SMTP.Send offline_access"},
+	[OAUTH_CUSTOM] = {NULL, NULL, NULL, NULL},   /* all from the file */
 };
 
 static const char *const oauth_url_keys[] = {"oauth_auth_url", "oauth_token_url",
