@@ -122,6 +122,34 @@ like "$ERR" "^postern: .*keyring locked" "locked keyring: the message says locke
 is "$(printf '%s\n' "$ERR" | wc -l)" 1 "locked keyring: one line"
 ok $([ "$took" -lt 5 ]; echo $?) "locked keyring: answered in ${took}s, well under the 20 s timeout"
 
+# An interactive run (a terminal and a display) lets the keyring ask to
+# unlock; no prompt can appear here (no X server behind DISPLAY), so this
+# checks the time limit: given up at the account's timeout, exit 75.
+sed 's/^timeout = .*/timeout = 3/' "$CFG" >"$CFG.prompt"
+chmod 600 "$CFG.prompt"
+start=$(date +%s)
+prompt_err=$(msg x prompt | DISPLAY=:97 timeout -k 5 40 python3 -c '
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.run(sys.argv[1:], stdin=sys.stdin, stdout=subprocess.DEVNULL, stderr=s)
+os.close(s)
+out = b""
+try:
+    while True:
+        c = os.read(m, 4096)
+        if not c:
+            break
+        out += c
+except OSError:
+    pass
+sys.stdout.write(out.decode(errors="replace"))
+sys.exit(p.returncode)' "$POSTERN" -C "$CFG.prompt" prompt-$u@example.test)
+prc=$?
+took=$(( $(date +%s) - start ))
+is "$prc" 75 "locked keyring, a terminal and a display but no prompt answers: exit 75"
+ok $([ "$took" -lt 15 ]; echo $?) "locked keyring, interactive: the unlock prompt is bounded by the timeout (${took}s)"
+like "$prompt_err" "keyring" "locked keyring, interactive: the message names the keyring ($prompt_err)"
+
 # --- a bus that accepts and never answers: bounded by the account's timeout
 cat >"$TEST_TMP/silent.py" <<'PY'
 import socket, sys
