@@ -30,13 +30,15 @@ PROBES  := strlcpy explicit_bzero strtonum
 
 # What a fresh Debian 12 needs to build and to run the tests. The keyring tests
 # run a real gnome-keyring-daemon under dbus-run-session (dbus-daemon), lock it
-# with gdbus (libglib2.0-bin) and store msmtp-style items with secret-tool.
+# with gdbus (libglib2.0-bin) and store msmtp-style items with secret-tool;
+# its unlock prompt (gcr) shows on Xvfb and is answered with xdotool.
 # The OAuth2 tests run npm's smtp-server (XOAUTH2, OAUTHBEARER) under nodejs,
 # installed from tests/node/package-lock.json, and play the browser with curl.
 BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev \
 	libjansson-dev libcurl4-openssl-dev
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
-	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl
+	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl \
+	gcr xvfb xdotool
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps check test unit asan demo install clean lint bench

@@ -237,8 +237,10 @@ int keyring_lookup(enum keyring_kind kind, const char *host, const char *user, l
 		keyring_fail(e, g, "search", timeout);
 	else if (rc == LOCKED)
 		rc = err_set(e, ERR_TEMP, "keyring: keyring locked: the %s for %s at %s is in a "
-			     "locked keyring and nobody is here to unlock it; unlock it and retry",
-			     kind == KEYRING_PASSWORD ? "password" : labels[kind] + 1, user, host);
+			     "locked keyring and %s; unlock it and retry",
+			     kind == KEYRING_PASSWORD ? "password" : labels[kind] + 1, user, host,
+			     can_prompt() ? "its unlock prompt was dismissed or could not be shown"
+			     : "nobody is here to unlock it");
 	g_object_unref(svc);
 done:
 	watchdog_stop(&w);

@@ -34,7 +34,7 @@ node "$TOP/tests/lib/oauth_smtp.js" --port 0 --cert "$CERTS/server.pem" --key "$
 	--tokens "$D/access_tokens" --mailbox "$MBOX" --log "$SLOG.plain" --mechs XOAUTH2,PLAIN \
 	2>>"$TEST_TMP/smtp.err" &
 pids="$pids $!"
-trap 'kill $pids 2>/dev/null; [ -n "$keyring_pid" ] && kill "$keyring_pid" 2>/dev/null' EXIT
+at_exit 'kill $pids 2>/dev/null'
 wait_file "$D/port" && wait_file "$SLOG.port" && wait_file "$SLOG.plain.port"
 ok $? "the HTTPS token endpoint and the XOAUTH2/OAUTHBEARER SMTP server listen on loopback"
 TOK=https://127.0.0.1:$(cat "$D/port")

@@ -49,3 +49,15 @@ run_postern() {
 }
 
 done_testing() { echo "1..$_tap_n"; }
+
+# at_exit COMMAND: run COMMAND when the script exits, before those added
+# earlier (one EXIT trap for all, so helpers do not replace each other's).
+_at_exit=()
+at_exit() {
+	_at_exit+=("$1")
+	trap '_run_at_exit' EXIT
+}
+_run_at_exit() {
+	local i
+	for ((i = ${#_at_exit[@]} - 1; i >= 0; i--)); do eval "${_at_exit[i]}"; done
+}

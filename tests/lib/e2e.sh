@@ -12,7 +12,7 @@ e2e_setup() {
 	if [ -z "${SMARTHOST_ENV:-}" ] || [ ! -f "$SMARTHOST_ENV" ]; then
 		bash "$SMARTHOST" start "$TEST_TMP/smarthost" >&2 || { echo "Bail out! smarthost did not start"; exit 1; }
 		SMARTHOST_ENV=$TEST_TMP/smarthost/env
-		trap 'bash "$SMARTHOST" stop "$TEST_TMP/smarthost" >/dev/null 2>&1' EXIT
+		at_exit 'bash "$SMARTHOST" stop "$TEST_TMP/smarthost" >/dev/null 2>&1'
 	fi
 	# shellcheck disable=SC1090
 	. "$SMARTHOST_ENV"

@@ -22,6 +22,6 @@ keyring_start() {
 	keyring_pid=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
 		--method org.freedesktop.DBus.GetConnectionUnixProcessID org.freedesktop.secrets 2>/dev/null |
 		tr -dc 0-9)
-	trap '[ -n "$keyring_pid" ] && kill "$keyring_pid" 2>/dev/null' EXIT
+	at_exit '[ -n "$keyring_pid" ] && kill "$keyring_pid" 2>/dev/null'
 	ok $([ -n "$keyring_pid" ]; echo $?) "a private gnome-keyring-daemon runs on the test's own session bus"
 }
