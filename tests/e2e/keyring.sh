@@ -166,7 +166,7 @@ at_exit "kill $xvfb_pid 2>/dev/null"
 for _ in $(seq 50); do DISPLAY=":$d" xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
 # The prompter is started by the bus: it must know the display.
 gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
-	--method org.freedesktop.DBus.UpdateActivationEnvironment "{'DISPLAY': ':$d'}" >/dev/null
+	--method org.freedesktop.DBus.UpdateActivationEnvironment "{'DISPLAY': ':$d', 'NO_AT_BRIDGE': '1'}" >/dev/null
 (
 	export DISPLAY=":$d"
 	for _ in $(seq 150); do
