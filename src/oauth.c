@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -365,6 +366,8 @@ int oauth_access_token(const struct account *a, const char *rejected, struct buf
 	}
 	if (rc == 0 && buf_append(out, t.access.data, t.access.len) < 0)
 		rc = err_set(e, ERR_SOFTWARE, "OAuth2: access token too long");
+	if (rc == 0)   /* out of swap while it lives (best effort, as for passwords) */
+		(void)mlock(out->data, out->cap);
 	oauth_tokens_free(&t);
 	return rc;
 }
