@@ -55,3 +55,17 @@ if command -v valgrind >/dev/null; then
 	ir=$(grep -o 'Collected : [0-9]*' "$tmp/cg.log" | grep -o '[0-9]*$' || echo '?')
 	printf '  instructions for one 5 MB message:   %s (callgrind, whole process incl. TLS)\n' "$ir"
 fi
+# Start-up: libcurl is loaded only when an OAuth2 token must be renewed.
+# What linking it would cost every run, measured by preloading it.
+curl_so=$(ldconfig -p 2>/dev/null | awk '/libcurl\.so\.4 .*x86-64|libcurl\.so\.4 / {print $NF; exit}')
+startup() { # startup [PRELOAD]: median ms for 100 runs of postern --version
+	for r in 1 2 3; do
+		t0=$(ms)
+		for i in $(seq 100); do LD_PRELOAD=${1:-} "$POSTERN" --version >/dev/null; done
+		echo $(( $(ms) - t0 ))
+	done | median
+}
+if [ -n "$curl_so" ]; then
+	printf '  100 start-ups (postern --version):    %6d ms; with libcurl linked in: %d ms\n' \
+		"$(startup)" "$(startup "$curl_so")"
+fi
