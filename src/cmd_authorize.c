@@ -127,19 +127,27 @@ static int listen_loopback(struct pkce *k, struct err *e)
 static int auth_url(const struct account *a, const struct pkce *k, struct buf *url)
 {
 	const char *o = a->oauth.auth_url;
+	struct buf q;
+	int rc;
 
-	return buf_appends(url, o) < 0 || buf_appends(url, strchr(o, '?') ? "&" : "?") < 0 ||
-	       http_form_add(url, "response_type", "code") < 0 ||
-	       http_form_add(url, "client_id", a->oauth.client_id) < 0 ||
-	       http_form_add(url, "redirect_uri", k->redirect.data) < 0 ||
-	       http_form_add(url, "scope", a->oauth.scope) < 0 ||
-	       http_form_add(url, "state", k->state.data) < 0 ||
-	       http_form_add(url, "code_challenge", k->challenge.data) < 0 ||
-	       http_form_add(url, "code_challenge_method", "S256") < 0 ||
-	       http_form_add(url, "login_hint", a->user) < 0 ||
-	       /* Google gives a refresh token only with these two. */
-	       http_form_add(url, "access_type", "offline") < 0 ||
-	       http_form_add(url, "prompt", "consent") < 0 ? -1 : 0;
+	buf_init(&q, url->limit);
+	rc = http_form_add(&q, "response_type", "code") < 0 ||
+	     http_form_add(&q, "client_id", a->oauth.client_id) < 0 ||
+	     http_form_add(&q, "redirect_uri", k->redirect.data) < 0 ||
+	     http_form_add(&q, "scope", a->oauth.scope) < 0 ||
+	     http_form_add(&q, "state", k->state.data) < 0 ||
+	     http_form_add(&q, "code_challenge", k->challenge.data) < 0 ||
+	     http_form_add(&q, "code_challenge_method", "S256") < 0 ||
+	     http_form_add(&q, "login_hint", a->user) < 0 ||
+	     /* Google gives a refresh token only with these two. */
+	     http_form_add(&q, "access_type", "offline") < 0 ||
+	     http_form_add(&q, "prompt", "consent") < 0 ||
+	     buf_appends(url, o) < 0 ||
+	     buf_appends(url, !strchr(o, '?') ? "?" : o[strlen(o) - 1] == '?' ||
+				   o[strlen(o) - 1] == '&' ? "" : "&") < 0 ||
+	     buf_append(url, q.data, q.len) < 0 ? -1 : 0;
+	buf_free(&q);
+	return rc;
 }
 
 /* Opens the URL in the desktop's browser when there is a desktop. */
@@ -200,27 +208,68 @@ out:
 	return rc;
 }
 
-/* One line of stdin: the address the browser was sent to, or its query. */
-static int read_pasted(struct buf *query, struct err *e)
+/* One line of stdin: the address the browser was sent to, or its query,
+ * read within the deadline. */
+static int read_pasted(struct buf *query, long long deadline, struct err *e)
 {
 	struct buf line;
-	char c;
-	ssize_t n;
+	char c = 0;
+	ssize_t n = 0;
 	const char *q;
 	int rc = 0;
 
 	buf_init(&line, REQUEST_MAX);
-	while ((n = read(STDIN_FILENO, &c, 1)) == 1 || (n < 0 && errno == EINTR))
-		if (n == 1 && (c == '\n' || buf_append(&line, &c, 1) < 0))
+	for (;;) {
+		struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+		if (poll(&p, 1, net_ms_left(deadline)) <= 0) {
+			n = -1;
 			break;
+		}
+		if ((n = read(STDIN_FILENO, &c, 1)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || c == '\n')
+			break;
+		if (buf_append(&line, &c, 1) < 0) {
+			buf_free(&line);
+			return err_set(e, ERR_USAGE, "--authorize --paste: the pasted line is longer "
+				       "than %d bytes", REQUEST_MAX);
+		}
+	}
 	while (line.len && (line.data[line.len - 1] == '\r' || line.data[line.len - 1] == ' '))
 		line.data[--line.len] = '\0';
-	if (!line.len)
+	if (n < 0 && c != '\n')
+		rc = err_set(e, ERR_TEMP, "--authorize --paste: no complete line pasted in time");
+	else if (!line.len)
 		rc = err_set(e, ERR_USAGE, "--authorize --paste: nothing pasted");
 	else if (buf_appends(query, (q = strchr(line.data, '?')) ? q + 1 : line.data) < 0)
 		rc = err_set(e, ERR_USAGE, "--authorize --paste: the pasted line is too long");
 	buf_free(&line);
 	return rc;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static long long min_deadline(long long a, long long b)
+{
+	return a < b ? a : b;
+}
+
+static int state_matches(const char *query, const struct pkce *k)
+{
+	struct buf v;
+	int same;
+
+	buf_init(&v, REQUEST_MAX);
+	same = query_param(query, "state", &v) == 1 && v.len == k->state.len &&
+	       memcmp(v.data ? v.data : "", k->state.data, v.len) == 0;
+	buf_free(&v);
+	return same;
 }
 
 /* Waits for the redirect on the listener, or (with --paste) for the line
@@ -239,17 +288,23 @@ static int wait_for_code(struct pkce *k, int paste, struct buf *query, struct er
 			return err_set(e, ERR_TEMP, "--authorize: no answer from the browser within %d "
 				       "minutes", SIGN_IN_SECONDS / 60);
 		if (paste && p[1].revents)
-			return read_pasted(query, e);
-		if ((fd = accept4(k->listener, NULL, NULL, SOCK_CLOEXEC)) < 0)
+			return read_pasted(query, deadline, e);
+		if ((fd = accept4(k->listener, NULL, NULL, SOCK_CLOEXEC)) < 0) {
+			if (errno != EINTR && errno != ECONNABORTED)
+				sleep_ms(100);   /* out of descriptors: do not spin */
 			continue;
-		got = read_redirect(fd, net_now_ms() + 10000, query);
-		if (got == 1 && query->data && (strstr(query->data, "code=") || strstr(query->data, "error="))) {
+		}
+		got = read_redirect(fd, min_deadline(net_now_ms() + 10000, deadline), query);
+		/* Only an answer to this request (our state) ends the wait: a
+		 * forged or stray request to the port is turned away. */
+		if (got == 1 && state_matches(query->data, k)) {
 			respond(fd, "200 OK", "postern: the answer has arrived; you may close this page.\n");
 			close(fd);
 			return 0;
 		}
 		buf_wipe(query);
-		respond(fd, "404 Not Found", "postern is waiting for the sign-in to finish.\n");
+		respond(fd, got == 1 ? "400 Bad Request" : "404 Not Found",
+			"postern is waiting for the sign-in to finish.\n");
 		close(fd);
 	}
 }
@@ -262,11 +317,12 @@ static int check_answer(const struct account *a, const struct pkce *k, const cha
 	int rc = 0;
 
 	buf_init(&v, REQUEST_MAX);
-	if (query_param(query, "error", &v) == 1)
-		rc = err_set(e, ERR_NOPERM, "--authorize %s: the provider refused: %s", a->name, v.data);
-	else if (query_param(query, "state", &v) != 1 || strcmp(v.data, k->state.data) != 0)
+	if (!state_matches(query, k))
 		rc = err_set(e, ERR_PROTOCOL, "--authorize %s: the answer's state does not match this "
 			     "request (an old or forged address): start again", a->name);
+	else if (query_param(query, "error", &v) == 1)
+		rc = err_set(e, ERR_NOPERM, "--authorize %s: the provider refused: %s", a->name,
+			     v.len ? v.data : "(no reason given)");
 	else if (query_param(query, "code", code) != 1 || !code->len)
 		rc = err_set(e, ERR_PROTOCOL, "--authorize %s: the answer carries no code", a->name);
 	buf_free(&v);
@@ -358,13 +414,6 @@ static const char *json_str(json_t *j, const char *key)
 	return json_string_value(json_object_get(j, key));
 }
 
-static void sleep_seconds(long s)
-{
-	struct timespec ts = {s, 0};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 /* RFC 8628 section 3.5: poll until the user has signed in. */
 static int poll_device(const struct account *a, const char *device_code, long interval,
@@ -379,14 +428,22 @@ static int poll_device(const struct account *a, const char *device_code, long in
 		if ((long long)time(NULL) + interval > deadline)
 			return err_set(e, ERR_NOPERM, "--authorize %s: the code expired before the sign-in "
 				       "finished: start again", a->name);
-		sleep_seconds(interval);
+		sleep_ms(interval * 1000);
 		buf_init(&form, 4 * TOKEN_MAX);
 		rc = http_form_add(&form, "grant_type", "urn:ietf:params:oauth:grant-type:device_code") < 0 ||
 		     http_form_add(&form, "device_code", device_code) < 0 ?
 		     err_set(e, ERR_PROTOCOL, "--authorize: device code too long") :
 		     oauth_token_request(a, a->oauth.token_url, &form, t, code, sizeof code, e);
 		buf_free(&form);
-		if (rc == 0 || rc < 0)
+		if (rc == 0)
+			return 0;
+		/* RFC 8628 section 3.5: a network blip or a busy server is no
+		 * reason to make the user start over: back off and go on. */
+		if (e->kind == ERR_TEMP) {
+			interval = interval * 2 > 60 ? 60 : interval * 2;
+			continue;
+		}
+		if (rc < 0)
 			return rc;
 		if (strcmp(code, "authorization_pending") == 0)
 			continue;
@@ -458,7 +515,7 @@ int cmd_authorize(const struct options *o, struct err *e)
 	const struct account *a;
 	struct oauth_tokens t;
 	char until[64] = "";
-	int rc = -1;
+	int rc = -1, fd = -1;
 
 	oauth_tokens_init(&t);
 	if (!(a = cmd_account_of(o, &cfg, e)))
@@ -475,13 +532,14 @@ int cmd_authorize(const struct options *o, struct err *e)
 			"could send only for an hour (is offline_access in oauth_scope?)", a->name);
 		goto out;
 	}
-	if (oauth_store(a, &t, e) < 0)
+	if ((fd = oauth_lock(a, e)) < 0 || oauth_store(a, &t, e) < 0)
 		goto out;
 	strftime(until, sizeof until, "%Y-%m-%d %H:%M", localtime(&(time_t){(time_t)t.expires_at}));
 	printf("postern: authorized account %s: the tokens are in the keyring (this access token "
 	       "lasts until %s; postern renews it by itself)\n", a->name, until);
 	rc = 0;
 out:
+	oauth_unlock(fd);
 	oauth_tokens_free(&t);
 	config_free(&cfg);
 	return rc;

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "config.h"
 #include "keyring.h"
+#include "oauth.h"
 
 static struct termios saved_tty;
 
@@ -136,11 +137,14 @@ int cmd_forget_password(const struct options *o, struct err *e)
 {
 	struct config cfg = {0};
 	const struct account *a;
-	int rc = -1, found;
+	int rc = -1, found, fd = -1;
 
 	if (!(a = cmd_account_of(o, &cfg, e)))
 		goto out;
-	/* For OAuth2: the tokens, and the client secret if one was stored. */
+	/* For OAuth2: the tokens (under the refresh lock, so that no refresh
+	 * running now stores them again), and the client secret if stored. */
+	if (a->oauth.provider != OAUTH_NONE && (fd = oauth_lock(a, e)) < 0)
+		goto out;
 	found = keyring_forget(a->oauth.provider != OAUTH_NONE ? KEYRING_OAUTH_TOKEN : KEYRING_PASSWORD,
 			       a->host, a->user, a->timeout, e);
 	if (found >= 0 && a->oauth.provider != OAUTH_NONE) {
@@ -160,6 +164,7 @@ int cmd_forget_password(const struct options *o, struct err *e)
 	       a->name);
 	rc = 0;
 out:
+	oauth_unlock(fd);
 	config_free(&cfg);
 	return rc;
 }

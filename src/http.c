@@ -4,10 +4,15 @@
 #include <dlfcn.h>
 #include <string.h>
 
+#include <openssl/ssl.h>
+
+#include "secmem.h"
+
 /* The few libcurl functions postern calls, found at run time. */
 struct curl_api {
 	void *lib;
-	CURLcode (*global_init)(long);
+	CURLcode (*global_init_mem)(long, curl_malloc_callback, curl_free_callback,
+				    curl_realloc_callback, curl_strdup_callback, curl_calloc_callback);
 	CURL *(*easy_init)(void);
 	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
 	CURLcode (*easy_perform)(CURL *);
@@ -37,10 +42,12 @@ static int load_curl(struct err *e)
 	if (api.lib)
 		return 0;
 	/* The OpenSSL flavour: libcurl.so.4 from libcurl4 on Debian. */
+	/* A missing library is fixed by installing it: queue, do not bury. */
 	if (!(api.lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL)))
-		return err_set(e, ERR_SOFTWARE, "OAuth2: cannot load libcurl (install libcurl4): %s",
+		return err_set(e, ERR_TEMP, "OAuth2: cannot load libcurl (install libcurl4): %s",
 			       dlerror());
-	if (sym("curl_global_init", &api.global_init) < 0 || sym("curl_easy_init", &api.easy_init) < 0 ||
+	if (sym("curl_global_init_mem", &api.global_init_mem) < 0 ||
+	    sym("curl_easy_init", &api.easy_init) < 0 ||
 	    sym("curl_easy_setopt", &api.easy_setopt) < 0 ||
 	    sym("curl_easy_perform", &api.easy_perform) < 0 ||
 	    sym("curl_easy_getinfo", &api.easy_getinfo) < 0 ||
@@ -50,9 +57,12 @@ static int load_curl(struct err *e)
 	    sym("curl_slist_free_all", &api.slist_free_all) < 0) {
 		dlclose(api.lib);
 		api.lib = NULL;
-		return err_set(e, ERR_SOFTWARE, "OAuth2: libcurl lacks a function postern needs");
+		return err_set(e, ERR_TEMP, "OAuth2: libcurl lacks a function postern needs");
 	}
-	if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	/* libcurl copies the request (refresh token, client secret) and keeps
+	 * the answer (tokens) in buffers of its own: have it wipe them too. */
+	if (api.global_init_mem(CURL_GLOBAL_DEFAULT, secmem_malloc, secmem_free, secmem_realloc,
+				secmem_strdup, secmem_calloc) != CURLE_OK)
 		return err_set(e, ERR_SOFTWARE, "OAuth2: libcurl failed to initialise");
 	return 0;
 }
@@ -73,6 +83,32 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
+/* OpenSSL decrypts into its read buffer: have it cleanse that too. */
+static CURLcode cleanse_plaintext(CURL *c, void *ssl_ctx, void *arg)
+{
+	(void)c;
+	(void)arg;
+	SSL_CTX_set_options(ssl_ctx, SSL_OP_CLEANSE_PLAINTEXT);
+	return CURLE_OK;
+}
+
+/* What curl reports that no retry will mend; everything else (no route,
+ * a captive portal's certificate, a reset stream) may pass: try later. */
+static enum err_kind kind_of(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_SSL_CACERT_BADFILE:
+		return ERR_CONFIG;
+	case CURLE_NOT_BUILT_IN:
+	case CURLE_BAD_FUNCTION_ARGUMENT:
+		return ERR_SOFTWARE;
+	default:
+		return ERR_TEMP;
+	}
+}
+
 static int setup(CURL *c, const struct http_request *rq, struct curl_slist *hdrs, struct sink *s)
 {
 	long secs = rq->timeout > 0 ? rq->timeout : 60;
@@ -86,6 +122,7 @@ static int setup(CURL *c, const struct http_request *rq, struct curl_slist *hdrs
 	       api.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) ||
 	       api.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) ||
 	       api.easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) ||
+	       api.easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, cleanse_plaintext) ||
 	       (rq->ca_file && api.easy_setopt(c, CURLOPT_CAINFO, rq->ca_file)) ||
 	       api.easy_setopt(c, CURLOPT_USERAGENT, "postern/" POSTERN_VERSION) ||
 	       api.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs) ||
@@ -119,11 +156,7 @@ int http_post_form(const struct http_request *rq, long *status, struct buf *body
 			ret = err_set(e, ERR_PROTOCOL, "OAuth2: %s: the answer is longer than %zu bytes", rq->url,
 				      body->limit);
 		else
-			ret = err_set(e, rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_CONNECT ||
-					 rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_RECV_ERROR ||
-					 rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
-					 rc == CURLE_SSL_CONNECT_ERROR ? ERR_TEMP : ERR_UNAVAILABLE,
-				      "OAuth2: %s: %s", rq->url, api.easy_strerror(rc));
+			ret = err_set(e, kind_of(rc), "OAuth2: %s: %s", rq->url, api.easy_strerror(rc));
 	} else {
 		api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	}

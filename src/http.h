@@ -21,8 +21,9 @@ struct http_request {
 
 /* POSTs the form; fills *status and `body` (limited by its buf). Any
  * status is a success here: the caller reads OAuth errors from the body.
- * ERR_TEMP for network, TLS and timeout failures, ERR_SOFTWARE when
- * libcurl cannot be loaded, ERR_PROTOCOL for an over-long answer. */
+ * ERR_TEMP for network, TLS and timeout failures and a libcurl that
+ * cannot be loaded, ERR_CONFIG for a bad URL or CA file, ERR_PROTOCOL for
+ * an over-long answer. */
 int http_post_form(const struct http_request *rq, long *status, struct buf *body, struct err *e);
 
 /* Appends NAME=VALUE (percent-encoded, with '&' before all but the first)

@@ -3,6 +3,7 @@
  * line on stderr and one sysexits code. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -21,6 +22,8 @@ static void harden(void)
 	struct rlimit none = {0, 0};
 
 	setrlimit(RLIMIT_CORE, &none);
+	/* libcurl would write the TLS keys of token requests there. */
+	unsetenv("SSLKEYLOGFILE");
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
 }

@@ -19,35 +19,14 @@
 #include "keyring.h"
 #include "log.h"
 #include "queue.h"
+#include "secmem.h"
 
 #define EXPIRY_MARGIN 300          /* refresh this many seconds before expiry */
 #define DEFAULT_LIFETIME 3600      /* when the endpoint leaves expires_in out */
 
-/* An allocator that remembers sizes, so that what jansson frees (token
- * text included) is wiped first. */
-static void *wiping_malloc(size_t n)
-{
-	size_t *p = malloc(sizeof(size_t) * 2 + n);
-
-	if (!p)
-		return NULL;
-	p[0] = n;
-	return p + 2;   /* two words keep the alignment malloc gives */
-}
-
-static void wiping_free(void *q)
-{
-	size_t *p = q;
-
-	if (!p)
-		return;
-	explicit_bzero(p, p[-2]);
-	free(p - 2);
-}
-
 void oauth_setup(void)
 {
-	json_set_alloc_funcs(wiping_malloc, wiping_free);
+	json_set_alloc_funcs(secmem_malloc, secmem_free);
 }
 
 void oauth_tokens_init(struct oauth_tokens *t)
@@ -175,15 +154,24 @@ int oauth_post_json(const struct account *a, const char *url, struct buf *form, 
 	if (!json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		/* A captive portal answers with HTML: a temporary failure. */
-		err_set(e, *status >= 500 || *status < 400 ? ERR_TEMP : ERR_PROTOCOL,
-			"OAuth2: %s: HTTP %ld and the answer is not a JSON object", url, *status);
+		/* A captive portal or a proxy answers with HTML (200, 403, 407
+		 * ...), not the provider: a temporary failure. */
+		err_set(e, ERR_TEMP, "OAuth2: %s: HTTP %ld and the answer is not a JSON object", url,
+			*status);
 		goto out;
 	}
 	rc = 0;
 out:
 	buf_free(&body);
 	return rc;
+}
+
+/* Busy, rate-limited or failing servers: it may pass (RFC 6585's 429,
+ * RFC 6749 section 4.1.2.1's server_error and temporarily_unavailable). */
+static int transient(long status, const char *err)
+{
+	return status >= 500 || status == 408 || status == 429 ||
+	       strcmp(err, "server_error") == 0 || strcmp(err, "temporarily_unavailable") == 0;
 }
 
 /* RFC 6749 section 5.2: error, error_description. */
@@ -194,7 +182,7 @@ static int token_error(const struct account *a, json_t *j, long status, char *co
 
 	snprintf(code, code_len, "%s", err ? err : "");
 	if (!err)
-		return err_set(e, status >= 500 ? ERR_TEMP : ERR_PROTOCOL,
+		return err_set(e, transient(status, "") ? ERR_TEMP : ERR_PROTOCOL,
 			       "OAuth2: the token endpoint answered HTTP %ld without a token or an error",
 			       status), -1;
 	if (strcmp(err, "invalid_grant") == 0)
@@ -204,9 +192,9 @@ static int token_error(const struct account *a, json_t *j, long status, char *co
 		err_set(e, ERR_CONFIG, "OAuth2: the token endpoint refused the client (%s%s%s): check "
 			"oauth_client_id and oauth_client_secret", err, desc ? ": " : "", desc ? desc : "");
 	else
-		err_set(e, status >= 500 || strcmp(err, "temporarily_unavailable") == 0 ? ERR_TEMP
-			: ERR_NOPERM, "OAuth2: the token endpoint answered %s%s%s", err,
-			desc ? ": " : "", desc ? desc : "");
+		err_set(e, transient(status, err) ? ERR_TEMP : ERR_NOPERM,
+			"OAuth2: the token endpoint answered %s%s%s", err, desc ? ": " : "",
+			desc ? desc : "");
 	return 1;
 }
 
@@ -227,7 +215,7 @@ int oauth_token_request(const struct account *a, const char *url, struct buf *fo
 		return rc;
 	}
 	rc = copy_token(&t->access, str_of(j, "access_token"));
-	if (rc == 0 && str_of(j, "refresh_token"))   /* rotated (Microsoft, every time) */
+	if (rc == 0 && str_of(j, "refresh_token") && *str_of(j, "refresh_token"))   /* rotated */
 		rc = copy_token(&t->refresh, str_of(j, "refresh_token"));
 	life = json_integer_value(json_object_get(j, "expires_in"));
 	if (json_is_string(json_object_get(j, "expires_in")))   /* some send "3599" */
@@ -260,26 +248,37 @@ static int load_tokens(const struct account *a, struct oauth_tokens *t, struct e
 	return rc;
 }
 
+void oauth_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);   /* releases the flock */
+}
+
 static int usable(const struct oauth_tokens *t, const char *rejected)
 {
 	return t->access.len && t->expires_at - EXPIRY_MARGIN > (long long)time(NULL) &&
 	       (!rejected || strcmp(t->access.data, rejected) != 0);
 }
 
-/* One lock file per account's mailbox: $XDG_STATE_HOME/postern/oauth-HASH.lock. */
+/* One lock file per keyring item (host and user, as the item is keyed),
+ * in one place for every process of the user: ~/.local/state/postern,
+ * whatever XDG_STATE_HOME a desktop session or cron sets. */
 static int lock_path(const struct account *a, struct buf *path, struct err *e)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
+	const char *home = getenv("HOME");
 	struct buf key;
 	int rc;
 
-	if (queue_dir(path, e) < 0)
-		return -1;
-	path->len -= strlen("/queue");
-	path->data[path->len] = '\0';
+	if (!home || *home != '/')
+		return err_set(e, ERR_CONFIG, "OAuth2: $HOME is not set: no place for the lock file");
+	if (buf_appendf(path, "%s/.local/state/postern", home) < 0)
+		return err_set(e, ERR_CONFIG, "OAuth2: $HOME too long");
+	if (queue_mkdirs(path->data, 0700) < 0)
+		return err_set(e, ERR_TEMP, "OAuth2: cannot create %s: %s", path->data, strerror(errno));
 	buf_init(&key, 4096);
-	rc = buf_appendf(&key, "%s\n%s\n%s", a->host, a->user, a->oauth.token_url);
+	rc = buf_appendf(&key, "%s\n%s", a->host, a->user);
 	if (rc == 0 && !EVP_Digest(key.data, key.len, md, &n, EVP_sha256(), NULL))
 		rc = -1;
 	buf_free(&key);
@@ -291,12 +290,13 @@ static int lock_path(const struct account *a, struct buf *path, struct err *e)
 	return 0;
 }
 
-/* Waits for the account's refresh lock for at most `timeout` seconds. */
-static int take_lock(const struct account *a, struct err *e)
+int oauth_lock(const struct account *a, struct err *e)
 {
 	struct buf path;
 	struct timespec pause = {0, 50 * 1000 * 1000};
-	long long tries = a->timeout * 20;
+	/* The holder may take a keyring lookup, the client secret's, the
+	 * request and the store, each up to the timeout. */
+	long long tries = (4 * a->timeout + 5) * 20;
 	int fd;
 
 	buf_init(&path, 4096);
@@ -306,14 +306,15 @@ static int take_lock(const struct account *a, struct err *e)
 	}
 	fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		err_set(e, ERR_CANTCREAT, "OAuth2: cannot open %s: %s", path.data, strerror(errno));
+		err_set(e, ERR_TEMP, "OAuth2: cannot open %s: %s", path.data, strerror(errno));
 		buf_free(&path);
 		return -1;
 	}
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if ((errno != EWOULDBLOCK && errno != EINTR) || tries-- <= 0) {
 			err_set(e, ERR_TEMP, "OAuth2: another postern has been refreshing the token of "
-				"account %s for %ld seconds (lock %s)", a->name, a->timeout, path.data);
+				"account %s for %ld seconds (lock %s)", a->name, 4 * a->timeout + 5,
+				path.data);
 			close(fd);
 			buf_free(&path);
 			return -1;
@@ -322,6 +323,20 @@ static int take_lock(const struct account *a, struct err *e)
 	}
 	buf_free(&path);
 	return fd;
+}
+
+/* The endpoint has answered: with rotation the old refresh token is spent,
+ * so the new one must not be lost because the keyring failed once. Try
+ * twice; if both fail, send with the fresh access token anyway and say
+ * loudly what the user must do. */
+static void keep(const struct account *a, const struct oauth_tokens *t)
+{
+	struct err e1 = {0}, e2 = {0};
+
+	if (oauth_store(a, t, &e1) == 0 || oauth_store(a, t, &e2) == 0)
+		return;
+	log_warn("OAuth2: the renewed tokens of account %s could not be stored (%s); if the provider "
+		 "rotates refresh tokens, run postern --authorize %s", a->name, e2.msg, a->name);
 }
 
 static int refresh(const struct account *a, struct oauth_tokens *t, struct err *e)
@@ -342,7 +357,7 @@ static int refresh(const struct account *a, struct oauth_tokens *t, struct err *
 		rc = -1;
 	buf_free(&form);
 	if (rc == 0)
-		rc = oauth_store(a, t, e);
+		keep(a, t);
 	return rc;
 }
 
@@ -357,12 +372,11 @@ int oauth_access_token(const struct account *a, const char *rejected, struct buf
 	if (rc == 0 && !usable(&t, rejected)) {
 		/* Under the lock, read again: another process may have just
 		 * refreshed, and its rotated refresh token is the only valid one. */
-		if ((fd = take_lock(a, e)) < 0 || load_tokens(a, &t, e) < 0)
+		if ((fd = oauth_lock(a, e)) < 0 || load_tokens(a, &t, e) < 0)
 			rc = -1;
 		else if (!usable(&t, rejected))
 			rc = refresh(a, &t, e);
-		if (fd >= 0)
-			close(fd);   /* releases the lock */
+		oauth_unlock(fd);
 	}
 	if (rc == 0 && buf_append(out, t.access.data, t.access.len) < 0)
 		rc = err_set(e, ERR_SOFTWARE, "OAuth2: access token too long");

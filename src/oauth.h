@@ -49,7 +49,12 @@ struct json_t;
 int oauth_post_json(const struct account *a, const char *url, struct buf *form, long *status,
 		    struct json_t **out, struct err *e);
 
-/* Stores the tokens as the account's keyring item. */
+/* Takes the account's refresh lock (waiting as long as a holder may
+ * legitimately keep it): an fd for oauth_unlock, or -1 with ERR_TEMP. */
+int oauth_lock(const struct account *a, struct err *e);
+void oauth_unlock(int fd);
+
+/* Stores the tokens as the account's keyring item (take the lock first). */
 int oauth_store(const struct account *a, const struct oauth_tokens *t, struct err *e);
 
 #endif

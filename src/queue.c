@@ -17,7 +17,7 @@
 
 #define ENV_MAGIC "postern-queue 1"
 
-static int mkdir_p(char *path, mode_t mode)
+int queue_mkdirs(char *path, mode_t mode)
 {
 	for (char *p = path + 1; *p; p++) {
 		if (*p != '/')
@@ -46,7 +46,7 @@ int queue_dir(struct buf *out, struct err *e)
 	} else {
 		return err_set(e, ERR_CONFIG, "queue: neither $XDG_STATE_HOME nor $HOME is set");
 	}
-	if (buf_appends(out, "/tmp") < 0 || mkdir_p(out->data, 0700) < 0)
+	if (buf_appends(out, "/tmp") < 0 || queue_mkdirs(out->data, 0700) < 0)
 		return err_set(e, ERR_CANTCREAT, "queue: cannot create %s: %s", out->data, strerror(errno));
 	out->len -= 4;
 	out->data[out->len] = '\0';

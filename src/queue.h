@@ -34,6 +34,9 @@ struct queue_entry {
 	off_t size;            /* of ID.msg */
 };
 
+/* mkdir -p for postern's state folders (each created with `mode`). */
+int queue_mkdirs(char *path, mode_t mode);
+
 /* The queue folder, created (mode 0700) when missing. */
 int queue_dir(struct buf *out, struct err *e);
 

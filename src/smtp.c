@@ -267,7 +267,10 @@ static enum smtp_action token_refused(struct smtp *s, const struct reply *r, con
 	snprintf(what, sizeof what, "the server refused the OAuth2 access token%s%s%s",
 		 *status ? " (status " : "", status, *status ? ")" : "");
 	set_reply_error(s, r, ERR_NOPERM, step, what);
-	if (reply_class(r) == 5)
+	/* 535 (RFC 4954: credentials invalid), or any refusal after the
+	 * server's error report on the token: a fresh token may pass. Other
+	 * 5xx (504, 534, 554 ...) are about policy, not the token. */
+	if (r->code == 535 || (reply_class(r) == 5 && *status))
 		s->e->detail = ERR_DETAIL_TOKEN_REJECTED;
 	return fail(s);
 }

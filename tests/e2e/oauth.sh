@@ -188,7 +188,7 @@ rm -f "$D/token_length"
 
 # --- the token endpoint fails: temporary unless it says the grant is gone
 expire() { echo -5 >"$D/expires_in"; : >"$D/access_tokens"; msg x "expire-$1" | run_postern -C "$CFG" x@example.test; rm -f "$D/expires_in"; }
-for m in garbage error500 huge; do
+for m in garbage error500 huge ratelimit forbidden_html; do
 	expire "$m"
 	echo "$m" >"$D/mode"
 	msg "$to" "$m-$u" | run_postern -C "$CFG" "$to"
@@ -231,6 +231,11 @@ authorize_code() { # authorize_code [--paste]: runs postern, plays the browser
 	for _ in $(seq 100); do grep -q "^$TOK/auth?" "$TEST_TMP/az.err" 2>/dev/null && break; sleep 0.1; done
 	url=$(grep "^$TOK/auth?" "$TEST_TMP/az.err")
 	location=$(curl -s --cacert "$CERTS/ca.pem" -o /dev/null -w '%{redirect_url}' "$url")
+	listener=${location%%\?*}
+	if [ "${1:-}" != --paste ]; then   # strays and forgeries first: turned away
+		forged=$(for q in "code=x&state=" "error=x" "code=x&state=wrong" "" ; do
+			curl -s -o /dev/null -w '%{http_code} ' --max-time 5 "$listener?$q"; done)
+	fi
 	if [ "${1:-}" = --paste ]; then
 		printf '%s\n' "$location" >&7
 		exec 7>&-
@@ -250,6 +255,8 @@ like "$url" "code_challenge_method=S256" "the authorization address asks for PKC
 like "$url" "redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A[0-9]+%2F" "the redirect goes to 127.0.0.1 on a random port"
 like "$url" "access_type=offline&prompt=consent" "the address asks for offline access (Google's refresh token)"
 like "$page" "you may close this page" "the browser is told the answer arrived"
+is "$forged" "400 400 400 400 " "requests without this sign-in's state are turned away; the wait goes on"
+unlike "$url" '\?&|&&' "the authorization address has no empty parameter"
 like "$(grep '"authorization_code"' "$D/requests.log" | tail -n 1)" '"code_verifier": "[A-Za-z0-9_-]{43,128}"' \
 	"the code is exchanged with the PKCE verifier (the endpoint checked S256)"
 : >"$D/access_tokens"
@@ -263,15 +270,20 @@ is "$RC" 0 "--authorize --paste: the pasted address completes the sign-in"
 like "$ERR" "paste it here" "--authorize --paste: asks for the address"
 
 touch "$D/wrong_state"
-authorize_code
-is "$RC" 76 "a redirect with another state: refused (76)"
-like "$ERR" "state does not match" "a redirect with another state: the message says so"
+authorize_code --paste
+is "$RC" 76 "a pasted address with another state: refused (76)"
+like "$ERR" "state does not match" "a pasted address with another state: the message says so"
 rm -f "$D/wrong_state"
 touch "$D/deny"
 authorize_code
 is "$RC" 77 "the user declines in the browser: 77"
 like "$ERR" "the provider refused: access_denied" "the user declines: the message names access_denied"
 rm -f "$D/deny"
+
+# --- the device grant rides out a failing server (RFC 8628: back off, go on)
+echo "pending error500 ok" >"$D/device_script"
+run_postern -C "$CFG" --authorize test --device
+is "$RC" 0 "--authorize --device: a 500 while polling is waited out, not fatal"
 
 # --- device grant failures
 for w in denied:declined expired:expired; do

@@ -18,10 +18,11 @@ and runs until killed. Python 3 standard library only. Every piece of state is a
   D/rotate          exists: every refresh returns a new refresh_token and the old one stops working
   D/mode            optional word changing /token: invalid_grant, garbage (200 text/html
                     "<html>not json"), error500 (500, empty body), slow (30 s, then normal),
-                    huge (200, a 2 MB JSON body: the normal answer plus a "padding" member)
+                    huge (200, a 2 MB JSON body: the normal answer plus a "padding" member),
+                    ratelimit (429 with a JSON error), forbidden_html (403, a proxy's HTML)
   D/delay           optional seconds (float) to wait before answering any /token request
   D/device_script   words consumed one per device-code poll (default "pending ok"): pending,
-                    slow_down, denied, expired, ok; the last word repeats once exhausted
+                    slow_down, denied, expired, error500, ok; the last word repeats once exhausted
   D/deny            exists: /auth redirects with error=access_denied
   D/wrong_state     exists: /auth redirects with a state other than the one it was given
   D/auth_codes      written by the server: JSON of the codes /auth issued (for inspection)
@@ -272,6 +273,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, "<html>not json", "text/html")
         if mode == "error500":
             return self.send(500, b"", "application/json")
+        if mode == "ratelimit":
+            return self.send_json(429, {"error": "rate_limited", "error_description": "slow down"})
+        if mode == "forbidden_html":
+            return self.send(403, "<html>proxy says no</html>", "text/html")
         if mode == "slow":
             time.sleep(30)
         if self.headers.get("Content-Type", "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
@@ -335,6 +340,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                       "expired": "expired_token"}
             if word in errors:
                 return 400, {"error": errors[word]}
+            if word == "error500":
+                return 500, {"error": "server_error"}
             if word != "ok":
                 sys.stderr.write("oauth_server: unknown device_script word %r, answering ok\n" % word)
             return 200, issue_tokens(entry["scope"], True)

@@ -585,6 +585,18 @@ static void test_oauth(void)
 	(void)step(&s, &r, R220, &fe);
 	(void)step(&s, &r, "250-mx.test\n250 AUTH XOAUTH2 OAUTHBEARER", &fe);
 	buf_wipe(&s.out);
+	is_int(step(&s, &r, "534 5.7.9 Application-specific password required", &fe), SMTP_FAIL,
+	       "534 to a token: fails");
+	is_int(e.kind, ERR_NOPERM, "534 to a token: ERR_NOPERM");
+	is_int(e.detail, ERR_DETAIL_NONE, "534 to a token: a policy, not the token: no refresh");
+	smtp_free(&s);
+
+	memset(&e, 0, sizeof e);
+	smtp_init(&s, &p, &m, &e);
+	(void)smtp_start(&s);
+	(void)step(&s, &r, R220, &fe);
+	(void)step(&s, &r, "250-mx.test\n250 AUTH XOAUTH2 OAUTHBEARER", &fe);
+	buf_wipe(&s.out);
 	is_int(step(&s, &r, "454 4.7.0 Temporary authentication failure", &fe), SMTP_FAIL,
 	       "AUTH 454 with a token: fails");
 	is_int(e.kind, ERR_TEMP, "AUTH 454 with a token: temporary");
