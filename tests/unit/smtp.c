@@ -529,6 +529,36 @@ static void test_state_names(void)
 			break;
 }
 
+/* OAuth refusals other than the token's own: no refresh for policy
+ * codes, 5.7.139 explained, 4xx temporary. */
+static const struct {
+	const char *name, *reply;
+	enum err_kind kind;
+	enum err_detail detail;
+	const char *msg;
+} refusals[] = {
+	{"5.7.139", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled "
+	 "for the Tenant", ERR_NOPERM, ERR_DETAIL_NONE, "SMTP AUTH is disabled"},
+	{"534 to a token", "534 5.7.9 Application-specific password required", ERR_NOPERM,
+	 ERR_DETAIL_NONE, NULL},
+	{"454 to a token", "454 4.7.0 Temporary authentication failure", ERR_TEMP, ERR_DETAIL_NONE,
+	 "temporary"},
+	{"535 without an error report", "535 5.7.8 Username and Password not accepted", ERR_NOPERM,
+	 ERR_DETAIL_TOKEN_REJECTED, "refused the OAuth2 access token"},
+};
+
+/* Greeting and EHLO (offering both OAuth mechanisms): AUTH has been sent. */
+static void up_to_auth(struct smtp *s, struct reply *r, const struct smtp_params *p,
+		       const struct smtp_message *m, struct err *e)
+{
+	struct err fe = {0};
+
+	smtp_init(s, p, m, e);
+	(void)smtp_start(s);
+	(void)step(s, r, R220, &fe);
+	(void)step(s, r, "250-mx.test\n250 AUTH XOAUTH2 OAUTHBEARER", &fe);
+}
+
 /* OAuth: a token the server refuses. Gmail first reports the error in a
  * 334 (answered with an empty line for XOAUTH2), then 535; the failure is
  * marked so the caller refreshes the token once and retries. A Microsoft-
@@ -567,41 +597,17 @@ static void test_oauth(void)
 	like(e.msg, "refused the OAuth2 access token (status 401)", "XOAUTH2 refused: message");
 	smtp_free(&s);
 
-	memset(&e, 0, sizeof e);
-	smtp_init(&s, &p, &m, &e);
-	(void)smtp_start(&s);
-	(void)step(&s, &r, R220, &fe);
-	(void)step(&s, &r, "250-mx.test\n250 AUTH XOAUTH2 OAUTHBEARER", &fe);
-	buf_wipe(&s.out);
-	is_int(step(&s, &r, "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is "
-		    "disabled for the Tenant", &fe), SMTP_FAIL, "5.7.139: fails");
-	like(e.msg, "SMTP AUTH is disabled", "5.7.139: the message says SMTP AUTH is disabled");
-	is_int(e.detail, ERR_DETAIL_NONE, "5.7.139: no refresh would help");
-	smtp_free(&s);
-
-	memset(&e, 0, sizeof e);
-	smtp_init(&s, &p, &m, &e);
-	(void)smtp_start(&s);
-	(void)step(&s, &r, R220, &fe);
-	(void)step(&s, &r, "250-mx.test\n250 AUTH XOAUTH2 OAUTHBEARER", &fe);
-	buf_wipe(&s.out);
-	is_int(step(&s, &r, "534 5.7.9 Application-specific password required", &fe), SMTP_FAIL,
-	       "534 to a token: fails");
-	is_int(e.kind, ERR_NOPERM, "534 to a token: ERR_NOPERM");
-	is_int(e.detail, ERR_DETAIL_NONE, "534 to a token: a policy, not the token: no refresh");
-	smtp_free(&s);
-
-	memset(&e, 0, sizeof e);
-	smtp_init(&s, &p, &m, &e);
-	(void)smtp_start(&s);
-	(void)step(&s, &r, R220, &fe);
-	(void)step(&s, &r, "250-mx.test\n250 AUTH XOAUTH2 OAUTHBEARER", &fe);
-	buf_wipe(&s.out);
-	is_int(step(&s, &r, "454 4.7.0 Temporary authentication failure", &fe), SMTP_FAIL,
-	       "AUTH 454 with a token: fails");
-	is_int(e.kind, ERR_TEMP, "AUTH 454 with a token: temporary");
-	is_int(e.detail, ERR_DETAIL_NONE, "AUTH 454 with a token: not a rejected token");
-	smtp_free(&s);
+	for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+		memset(&e, 0, sizeof e);
+		up_to_auth(&s, &r, &p, &m, &e);
+		is_int(step(&s, &r, refusals[i].reply, &fe), SMTP_FAIL, "%s: fails", refusals[i].name);
+		is_int(e.kind, refusals[i].kind, "%s: error kind", refusals[i].name);
+		is_int(e.detail, refusals[i].detail, "%s: %s", refusals[i].name,
+		       refusals[i].detail ? "a fresh token may pass" : "no refresh would help");
+		if (refusals[i].msg)
+			like(e.msg, refusals[i].msg, "%s: message", refusals[i].name);
+		smtp_free(&s);
+	}
 
 	memset(token, 'T', sizeof token - 1);
 	token[sizeof token - 1] = '\0';
@@ -609,10 +615,7 @@ static void test_oauth(void)
 	memset(&e, 0, sizeof e);
 	log_set_verbose(1);
 	saved = capture_start(&f);
-	smtp_init(&s, &p, &m, &e);
-	(void)smtp_start(&s);
-	(void)step(&s, &r, R220, &fe);
-	(void)step(&s, &r, "250-mx.test\n250 AUTH XOAUTH2 OAUTHBEARER", &fe);
+	up_to_auth(&s, &r, &p, &m, &e);
 	like(s.out.data ? s.out.data : "", "AUTH OAUTHBEARER\r\n",
 	     "a 2000-byte token: AUTH OAUTHBEARER alone (the line would pass 512 octets)");
 	buf_wipe(&s.out);
