@@ -450,11 +450,9 @@ static int preset_url(struct loader *l, const char *pattern, const char *tenant,
 /* Tokens travel only over TLS, to a host the URL names. */
 static int check_https(struct loader *l, const char *section, const char *key, const char *url)
 {
-	const char *host = url ? url + strlen("https://") : NULL;
-
 	if (!url)
 		return 0;
-	if (strncasecmp(url, "https://", 8) != 0 || !*host || *host == '/')
+	if (strncasecmp(url, "https://", 8) != 0 || url[8] == '\0' || url[8] == '/')
 		return bad_value(l, section, key, "must be an https:// URL");
 	for (const char *p = url; *p; p++)
 		if (*p == ' ' || *p == '\t')

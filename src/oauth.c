@@ -184,7 +184,7 @@ static int token_error(const struct account *a, json_t *j, long status, char *co
 	if (!err)
 		return err_set(e, transient(status, "") ? ERR_TEMP : ERR_PROTOCOL,
 			       "OAuth2: the token endpoint answered HTTP %ld without a token or an error",
-			       status), -1;
+			       status);
 	if (strcmp(err, "invalid_grant") == 0)
 		err_set(e, ERR_NOPERM, "OAuth2: the token endpoint refused the grant (invalid_grant%s%s): "
 			"run postern --authorize %s again", desc ? ": " : "", desc ? desc : "", a->name);
@@ -225,7 +225,7 @@ int oauth_token_request(const struct account *a, const char *url, struct buf *fo
 	json_decref(j);
 	if (rc < 0 || !t->access.len)
 		return err_set(e, ERR_PROTOCOL, "OAuth2: the token endpoint sent a malformed or "
-			       "over-long token"), -1;
+			       "over-long token");
 	return 0;
 }
 
