@@ -7,6 +7,8 @@
 #define CMD_LINE_MAX        16384       /* one client command we build (OAuth2 tokens are long) */
 #define CONN_READ_CHUNK     16384       /* bytes asked of the socket at once */
 #define SPOOL_CHUNK         65536       /* bytes read from stdin at once */
+#define BDAT_CHUNK          (1024 * 1024) /* one BDAT chunk (RFC 3030) */
+#define BDAT_WINDOW         8           /* BDAT chunks in flight with PIPELINING */
 #define HEADER_SECTION_MAX  (1024 * 1024) /* whole header section kept in memory */
 #define HEADER_FIELDS_MAX   2000        /* header fields in one message */
 #define ADDRS_MAX           1000        /* recipients of one message */

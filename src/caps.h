@@ -18,6 +18,7 @@ enum cap_flag {
 	CAP_CHUNKING = 1 << 6,
 	CAP_ENHANCEDSTATUSCODES = 1 << 7,
 	CAP_AUTH = 1 << 8,
+	CAP_BINARYMIME = 1 << 9,
 };
 
 struct caps {

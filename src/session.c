@@ -88,6 +88,39 @@ static int stream_body(struct conn *c, const struct message_source *src, struct 
 	return rc;
 }
 
+/* Sends bytes [off, off + len) of the message (the header block, then the
+ * spooled body) as they are: a BDAT chunk (RFC 3030), whose size was
+ * declared, so no dot-stuffing. Each piece written is one step. */
+static int send_range(struct conn *c, const struct message_source *src, off_t off, off_t len,
+		      struct err *e)
+{
+	char chunk[SPOOL_CHUNK];
+	off_t hlen = (off_t)src->header_block->len, end = off + len;
+
+	if (off < hlen) {
+		size_t n = (size_t)((end < hlen ? end : hlen) - off);
+		conn_step(c);
+		if (conn_write(c, src->header_block->data + off, n, e) < 0)
+			return -1;
+		off += (off_t)n;
+	}
+	while (off < end) {
+		off_t at = src->body_off + (off - hlen);
+		size_t want = (size_t)(end - off) < sizeof chunk ? (size_t)(end - off) : sizeof chunk;
+		ssize_t n = at < src->body_end ? pread(src->fd, chunk, want, at) : 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return err_set(e, ERR_IO, "BDAT: reading the spooled message: %s",
+				       n < 0 ? strerror(errno) : "file shrank");
+		conn_step(c);
+		if (conn_write(c, chunk, (size_t)n, e) < 0)
+			return -1;
+		off += n;
+	}
+	return 0;
+}
+
 /* Bytes the server sent before we asked for them: after STARTTLS's 220
  * they would be read as if they came over TLS (RFC 3207 section 5,
  * CVE-2011-0411), anywhere else they break the reply order. */
@@ -120,11 +153,13 @@ static void finish(struct conn *c, struct smtp *s, int read_quit_reply)
 
 static int on_io_error(struct smtp *s, struct err *e)
 {
-	if (s->state == S_DATA_END && s->body_sent) {
+	if ((s->state == S_DATA_END || s->state == S_BDAT) && s->body_sent) {
 		char cause[ERR_MSG_MAX];
 		memcpy(cause, e->msg, sizeof cause);
-		return err_set(e, ERR_TEMP, "DATA: connection lost after the final dot, before the "
-			       "server's reply: the message may or may not have been delivered (%s)", cause);
+		return err_set(e, ERR_TEMP, "%s: connection lost after the %s, before the server's "
+			       "reply: the message may or may not have been delivered (%s)",
+			       s->state == S_BDAT ? "BDAT" : "DATA",
+			       s->state == S_BDAT ? "last chunk" : "final dot", cause);
 	}
 	return err_prefix(e, "%s", smtp_step(s));
 }
@@ -190,6 +225,13 @@ static int run(struct conn *c, struct smtp *s, const struct tls_policy *tp,
 			if (stream_body(c, &jobs[j].src, e) < 0)
 				goto io_error;
 			act = smtp_body_sent(s);
+			break;
+		case SMTP_SEND_CHUNK:
+			if (s->chunk_off == 0)
+				log_info("sending the message: %lld bytes", (long long)jobs[j].m->size);
+			if (send_range(c, &jobs[j].src, s->chunk_off, s->chunk_len, e) < 0)
+				goto io_error;
+			act = smtp_chunk_sent(s);
 			break;
 		case SMTP_MSG_DONE:
 		case SMTP_MSG_FAILED:

@@ -1,6 +1,6 @@
 /* RFC 5321 (SMTP), RFC 3207 (STARTTLS), RFC 4954 (AUTH), RFC 2920
- * (PIPELINING), RFC 1870 (SIZE), RFC 6152 (8BITMIME), RFC 3463 (codes). */
-#include "smtp.h"
+ * (PIPELINING), RFC 3463 (codes). The mail transaction is in smtp_mail.c. */
+#include "smtp_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,11 +12,9 @@
 static const char *const state_names[S_STATE_COUNT] = {
 	[S_GREETING] = "GREETING", [S_EHLO] = "EHLO", [S_HELO] = "HELO",
 	[S_STARTTLS] = "STARTTLS", [S_AUTH] = "AUTH", [S_MAIL] = "MAIL",
-	[S_RCPT] = "RCPT", [S_DATA] = "DATA", [S_DATA_END] = "DATA", [S_RSET] = "RSET",
+	[S_RCPT] = "RCPT", [S_DATA] = "DATA", [S_DATA_END] = "DATA", [S_BDAT] = "BDAT", [S_RSET] = "RSET",
 	[S_QUIT] = "QUIT", [S_DONE] = "DONE", [S_FAILED] = "FAILED",
 };
-
-#define SHOW_ALL ((size_t)-1)
 
 const char *smtp_state_name(enum smtp_state st)
 {
@@ -55,11 +53,7 @@ const char *smtp_step(const struct smtp *s)
 	return smtp_state_name(s->qlen ? s->expect[s->qhead].kind : s->state);
 }
 
-/* The one place commands are written: logged (redacted after `shown`
- * bytes) and appended with CRLF. */
-static int smtp_cmd(struct smtp *s, size_t shown, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int smtp_cmd(struct smtp *s, size_t shown, const char *fmt, ...)
+int smtp_cmd(struct smtp *s, size_t shown, const char *fmt, ...)
 {
 	char line[CMD_LINE_MAX];
 	va_list ap;
@@ -79,7 +73,7 @@ static int smtp_cmd(struct smtp *s, size_t shown, const char *fmt, ...)
 	return n < 0 ? err_set(s->e, ERR_SOFTWARE, "too many commands queued") : 0;
 }
 
-static void expect(struct smtp *s, enum smtp_state kind, int rcpt)
+void smtp_expect(struct smtp *s, enum smtp_state kind, int rcpt)
 {
 	int slot = (s->qhead + s->qlen) % (int)(sizeof s->expect / sizeof s->expect[0]);
 
@@ -87,7 +81,7 @@ static void expect(struct smtp *s, enum smtp_state kind, int rcpt)
 	s->qlen++;
 }
 
-static enum smtp_action fail(struct smtp *s)
+enum smtp_action smtp_fail(struct smtp *s)
 {
 	s->state = S_FAILED;
 	s->qlen = 0;
@@ -98,17 +92,17 @@ static enum smtp_action fail(struct smtp *s)
 
 /* A failure of this message only (MAIL, RCPT, DATA): in a batch the
  * connection goes on, once every reply still in flight has come. */
-static enum smtp_action fail_message(struct smtp *s)
+enum smtp_action smtp_fail_message(struct smtp *s)
 {
 	s->message_failed = 1;   /* the server refused this message, not the session */
 	if (!s->batch)
-		return fail(s);
+		return smtp_fail(s);
 	s->msg_failed = 1;
 	return s->qlen ? SMTP_READ : SMTP_MSG_FAILED;
 }
 
-static void set_reply_error(struct smtp *s, const struct reply *r, enum err_kind perm,
-			    const char *step, const char *what)
+void smtp_reply_error(struct smtp *s, const struct reply *r, enum err_kind perm, const char *step,
+		      const char *what)
 {
 	char sum[400];
 	enum err_kind kind = reply_class(r) == 4 ? ERR_TEMP : reply_class(r) == 5 ? perm : ERR_PROTOCOL;
@@ -119,33 +113,33 @@ static void set_reply_error(struct smtp *s, const struct reply *r, enum err_kind
 }
 
 /* A reply that ends the attempt: 4xx is temporary, 5xx gets `perm`. */
-static enum smtp_action fail_reply(struct smtp *s, const struct reply *r, enum err_kind perm,
-				   const char *step, const char *what)
+enum smtp_action smtp_fail_reply(struct smtp *s, const struct reply *r, enum err_kind perm,
+				 const char *step, const char *what)
 {
-	set_reply_error(s, r, perm, step, what);
-	return fail(s);
+	smtp_reply_error(s, r, perm, step, what);
+	return smtp_fail(s);
 }
 
 /* The same for a reply that fails only this message. */
-static enum smtp_action fail_message_reply(struct smtp *s, const struct reply *r,
-					   enum err_kind perm, const char *step, const char *what)
+enum smtp_action smtp_fail_message_reply(struct smtp *s, const struct reply *r,
+					 enum err_kind perm, const char *step, const char *what)
 {
-	set_reply_error(s, r, perm, step, what);
-	return fail_message(s);
+	smtp_reply_error(s, r, perm, step, what);
+	return smtp_fail_message(s);
 }
 
 static enum smtp_action send_ehlo(struct smtp *s)
 {
 	if (smtp_cmd(s, SHOW_ALL, "EHLO %s", s->p.ehlo_name) < 0)
-		return fail(s);
-	expect(s, S_EHLO, 0);
+		return smtp_fail(s);
+	smtp_expect(s, S_EHLO, 0);
 	s->state = S_EHLO;
 	return SMTP_READ;
 }
 
 enum smtp_action smtp_start(struct smtp *s)
 {
-	expect(s, S_GREETING, 0);
+	smtp_expect(s, S_GREETING, 0);
 	s->state = S_GREETING;
 	return SMTP_READ;
 }
@@ -154,7 +148,7 @@ static enum smtp_action on_greeting(struct smtp *s, const struct reply *r)
 {
 	if (r->code == 220)
 		return send_ehlo(s);
-	return fail_reply(s, r, ERR_UNAVAILABLE, "greeting", "the server does not accept mail now");
+	return smtp_fail_reply(s, r, ERR_UNAVAILABLE, "greeting", "the server does not accept mail now");
 }
 
 enum smtp_action smtp_tls_started(struct smtp *s)
@@ -164,8 +158,6 @@ enum smtp_action smtp_tls_started(struct smtp *s)
 	return send_ehlo(s);
 }
 
-static enum smtp_action start_mail(struct smtp *s);
-
 static enum smtp_action start_auth(struct smtp *s)
 {
 	struct buf initial;
@@ -173,14 +165,14 @@ static enum smtp_action start_auth(struct smtp *s)
 	int rc;
 
 	if (!s->p.creds.user)
-		return start_mail(s);
+		return smtp_start_mail(s);
 	if (!(s->caps.flags & CAP_AUTH)) {
 		err_set(s->e, ERR_UNAVAILABLE, "AUTH: the server offers no authentication, but the "
 			"account sets user = %s", s->p.creds.user);
-		return fail(s);
+		return smtp_fail(s);
 	}
 	if (sasl_choose(s->p.auth, s->caps.auth_mechs, s->p.creds.token != NULL, &s->mech, s->e) < 0)
-		return fail(s);
+		return smtp_fail(s);
 	buf_init(&initial, CMD_LINE_MAX);
 	verb = strlen("AUTH ") + strlen(sasl_mech_name(s->mech));
 	rc = sasl_begin(&s->sasl, s->mech, &s->p.creds, &initial, s->e);
@@ -197,8 +189,8 @@ static enum smtp_action start_auth(struct smtp *s)
 	}
 	buf_free(&initial);
 	if (rc < 0)
-		return fail(s);
-	expect(s, S_AUTH, 0);
+		return smtp_fail(s);
+	smtp_expect(s, S_AUTH, 0);
 	s->state = S_AUTH;
 	return SMTP_READ;
 }
@@ -212,11 +204,11 @@ static enum smtp_action after_hello(struct smtp *s)
 		err_set(s->e, ERR_UNAVAILABLE, "STARTTLS: the server did not offer TLS, so postern sends "
 			"nothing (no AUTH, no mail): the connection may be intercepted, or the server "
 			"wants tls = implicit (port 465)");
-		return fail(s);
+		return smtp_fail(s);
 	}
 	if (smtp_cmd(s, SHOW_ALL, "STARTTLS") < 0)
-		return fail(s);
-	expect(s, S_STARTTLS, 0);
+		return smtp_fail(s);
+	smtp_expect(s, S_STARTTLS, 0);
 	s->state = S_STARTTLS;
 	return SMTP_READ;
 }
@@ -229,12 +221,12 @@ static enum smtp_action on_ehlo(struct smtp *s, const struct reply *r)
 	}
 	if (r->code == 500 || r->code == 502) {   /* EHLO unknown: an old server */
 		if (smtp_cmd(s, SHOW_ALL, "HELO %s", s->p.ehlo_name) < 0)
-			return fail(s);
-		expect(s, S_HELO, 0);
+			return smtp_fail(s);
+		smtp_expect(s, S_HELO, 0);
 		s->state = S_HELO;
 		return SMTP_READ;
 	}
-	return fail_reply(s, r, ERR_UNAVAILABLE, "EHLO", "refused by server");
+	return smtp_fail_reply(s, r, ERR_UNAVAILABLE, "EHLO", "refused by server");
 }
 
 static enum smtp_action on_helo(struct smtp *s, const struct reply *r)
@@ -243,14 +235,14 @@ static enum smtp_action on_helo(struct smtp *s, const struct reply *r)
 		memset(&s->caps, 0, sizeof s->caps);
 		return after_hello(s);
 	}
-	return fail_reply(s, r, ERR_UNAVAILABLE, "HELO", "refused by server");
+	return smtp_fail_reply(s, r, ERR_UNAVAILABLE, "HELO", "refused by server");
 }
 
 static enum smtp_action on_starttls(struct smtp *s, const struct reply *r)
 {
 	if (r->code == 220)
 		return SMTP_STARTTLS;
-	return fail_reply(s, r, ERR_UNAVAILABLE, "STARTTLS",
+	return smtp_fail_reply(s, r, ERR_UNAVAILABLE, "STARTTLS",
 			  "refused by server, so postern sends nothing without TLS");
 }
 
@@ -262,17 +254,17 @@ static enum smtp_action token_refused(struct smtp *s, const struct reply *r, con
 	const char *status = s->sasl.oauth_status;
 
 	if (r->text.data && strstr(r->text.data, "5.7.139"))
-		return fail_reply(s, r, ERR_NOPERM, step, "SMTP AUTH is disabled for this mailbox or "
+		return smtp_fail_reply(s, r, ERR_NOPERM, step, "SMTP AUTH is disabled for this mailbox or "
 				  "tenant (an administrator can enable it)");
 	snprintf(what, sizeof what, "the server refused the OAuth2 access token%s%s%s",
 		 *status ? " (status " : "", status, *status ? ")" : "");
-	set_reply_error(s, r, ERR_NOPERM, step, what);
+	smtp_reply_error(s, r, ERR_NOPERM, step, what);
 	/* 535 (RFC 4954: credentials invalid), or any refusal after the
 	 * server's error report on the token: a fresh token may pass. Other
 	 * 5xx (504, 534, 554 ...) are about policy, not the token. */
 	if (r->code == 535 || (reply_class(r) == 5 && *status))
 		s->e->detail = ERR_DETAIL_TOKEN_REJECTED;
-	return fail(s);
+	return smtp_fail(s);
 }
 
 static enum smtp_action on_auth(struct smtp *s, const struct reply *r)
@@ -283,11 +275,11 @@ static enum smtp_action on_auth(struct smtp *s, const struct reply *r)
 
 	snprintf(step, sizeof step, "AUTH %s", sasl_mech_name(s->mech));
 	if (r->code == 235)
-		return sasl_done(&s->sasl, s->e) < 0 ? fail(s) : start_mail(s);
+		return sasl_done(&s->sasl, s->e) < 0 ? smtp_fail(s) : smtp_start_mail(s);
 	if (r->code != 334 && sasl_is_oauth(s->mech))
 		return token_refused(s, r, step);
 	if (r->code != 334)
-		return fail_reply(s, r, ERR_NOPERM, step,
+		return smtp_fail_reply(s, r, ERR_NOPERM, step,
 				  "authentication refused (check user and password)");
 	buf_init(&resp, CMD_LINE_MAX);
 	if (s->withheld.len) {   /* the initial response that was too long to go with AUTH */
@@ -304,187 +296,10 @@ static enum smtp_action on_auth(struct smtp *s, const struct reply *r)
 		/* The server waits for a response: cancel the exchange first,
 		 * or it would read QUIT as base64 (RFC 4954 section 4). */
 		smtp_cmd(s, SHOW_ALL, "*");
-		return fail(s);
+		return smtp_fail(s);
 	}
-	expect(s, S_AUTH, 0);
+	smtp_expect(s, S_AUTH, 0);
 	return SMTP_READ;
-}
-
-static int send_rcpt(struct smtp *s, int i)
-{
-	if (smtp_cmd(s, SHOW_ALL, "RCPT TO:<%s>", s->msg->rcpts->v[i].spec) < 0)
-		return -1;
-	expect(s, S_RCPT, i);
-	return 0;
-}
-
-static enum smtp_action start_mail(struct smtp *s)
-{
-	const struct smtp_message *m = s->msg;
-	char params[96] = "";
-	int pipelining = s->caps.flags & CAP_PIPELINING;
-
-	if (s->caps.size_limit && (unsigned long long)m->size > s->caps.size_limit) {
-		err_set(s->e, ERR_DATA, "SIZE: the message is %lld bytes, the server accepts at most %llu",
-			(long long)m->size, s->caps.size_limit);
-		return fail_message(s);
-	}
-	if (s->caps.flags & CAP_SIZE)
-		snprintf(params, sizeof params, " SIZE=%lld", (long long)m->size);
-	if (m->has_8bit && (s->caps.flags & CAP_8BITMIME))
-		strncat(params, " BODY=8BITMIME", sizeof params - strlen(params) - 1);
-	if (smtp_cmd(s, SHOW_ALL, "MAIL FROM:<%s>%s", m->sender, params) < 0)
-		return fail(s);
-	expect(s, S_MAIL, 0);
-	s->state = S_MAIL;
-	if (!pipelining)
-		return SMTP_READ;
-	/* RFC 2920: MAIL, every RCPT and DATA in one flight. */
-	for (s->rcpt_next = 0; s->rcpt_next < m->rcpts->n; s->rcpt_next++)
-		if (send_rcpt(s, s->rcpt_next) < 0)
-			return fail(s);
-	if (smtp_cmd(s, SHOW_ALL, "DATA") < 0)
-		return fail(s);
-	expect(s, S_DATA, 0);
-	return SMTP_READ;
-}
-
-static enum smtp_action on_mail(struct smtp *s, const struct reply *r)
-{
-	char step[ADDR_MAX + 16];
-
-	if (reply_class(r) == 2) {
-		if (s->caps.flags & CAP_PIPELINING)
-			return SMTP_READ;
-		s->state = S_RCPT;
-		s->rcpt_next = 0;
-		return send_rcpt(s, s->rcpt_next++) < 0 ? fail(s) : SMTP_READ;
-	}
-	snprintf(step, sizeof step, "MAIL FROM:<%s>", s->msg->sender);
-	if (r->code == 552)
-		return fail_message_reply(s, r, ERR_DATA, step, "message too large for the server");
-	return fail_message_reply(s, r, ERR_UNAVAILABLE, step, "sender refused by server");
-}
-
-static void note_refusal(struct smtp *s, int i, const struct reply *r)
-{
-	char sum[400];
-
-	/* Past the buffer's limit the list is cut short; the count stays right. */
-	if (buf_appendf(&s->refusals, "%s<%s>: %s", s->refusals.len ? "; " : "",
-			s->msg->rcpts->v[i].spec, reply_summary(r, sum, sizeof sum)) < 0)
-		log_warn("RCPT <%s>: refused by server: %s", s->msg->rcpts->v[i].spec, sum);
-}
-
-static const char *refusals(const struct smtp *s)
-{
-	return s->refusals.data ? s->refusals.data : "";
-}
-
-/* After every RCPT reply: may the body go? Sets the error when not. */
-static int recipients_ok(struct smtp *s)
-{
-	int n = s->msg->rcpts->n;
-
-	if (s->deferred)
-		return err_set(s->e, ERR_TEMP, "RCPT: %d of %d recipients deferred by server, nothing "
-			       "sent: %s", s->deferred, n, refusals(s));
-	if (s->refused && (s->p.refused == REFUSED_ALL || s->accepted == 0))
-		return err_set(s->e, ERR_NOUSER, "RCPT: %d of %d recipients refused by server, nothing "
-			       "sent%s: %s", s->refused, n,
-			       s->accepted ? " (refused_recipients = skip sends to the others)" : "",
-			       refusals(s));
-	if (s->refused)
-		log_warn("RCPT: %d of %d recipients refused by server, sending to the others: %s",
-			 s->refused, n, refusals(s));
-	return 0;
-}
-
-static enum smtp_action send_data(struct smtp *s)
-{
-	if (recipients_ok(s) < 0)
-		return fail_message(s);
-	if (smtp_cmd(s, SHOW_ALL, "DATA") < 0)
-		return fail(s);
-	expect(s, S_DATA, 0);
-	s->state = S_DATA;
-	return SMTP_READ;
-}
-
-static enum smtp_action on_rcpt(struct smtp *s, const struct reply *r, int i)
-{
-	if (reply_class(r) == 2)     /* 250, 251, and anything else positive */
-		s->accepted++;
-	else if (reply_class(r) == 4)
-		s->deferred++, note_refusal(s, i, r);
-	else if (reply_class(r) == 5)
-		s->refused++, note_refusal(s, i, r);
-	else
-		return fail_reply(s, r, ERR_PROTOCOL, "RCPT", "unexpected reply");
-	if (s->caps.flags & CAP_PIPELINING)
-		return SMTP_READ;
-	if (s->rcpt_next < s->msg->rcpts->n)
-		return send_rcpt(s, s->rcpt_next++) < 0 ? fail(s) : SMTP_READ;
-	return send_data(s);
-}
-
-static enum smtp_action on_data(struct smtp *s, const struct reply *r)
-{
-	/* Without pipelining DATA went out only after recipients_ok()
-	 * passed; asking again would repeat its warning. */
-	int pipelined = s->caps.flags & CAP_PIPELINING;
-
-	if (r->code == 354) {
-		if (pipelined && recipients_ok(s) < 0) {
-			/* In data mode now: any further line would be message text,
-			 * and only the final dot delivers, so closing aborts it. */
-			s->abort_connection = 1;
-			return fail(s);
-		}
-		s->state = S_DATA;
-		return SMTP_SEND_BODY;
-	}
-	if (pipelined && recipients_ok(s) < 0)
-		return fail_message(s);
-	return fail_message_reply(s, r, ERR_UNAVAILABLE, "DATA", "refused by server");
-}
-
-enum smtp_action smtp_body_sent(struct smtp *s)
-{
-	s->body_sent = 1;
-	expect(s, S_DATA_END, 0);
-	s->state = S_DATA_END;
-	return SMTP_READ;
-}
-
-static enum smtp_action on_data_end(struct smtp *s, const struct reply *r)
-{
-	if (r->code == 250) {
-		if (s->batch)
-			return SMTP_MSG_DONE;
-		return smtp_quit(s);
-	}
-	if (r->code == 552 || strncmp(r->enhanced, "5.3.4", 5) == 0)
-		return fail_message_reply(s, r, ERR_DATA, "DATA", "message too large for the server");
-	return fail_message_reply(s, r, ERR_UNAVAILABLE, "DATA", "message refused by server");
-}
-
-/* Replies to the pipelined commands of a message that already failed. A
- * 354 means the server waits for text: only closing can abort that. */
-static enum smtp_action drain(struct smtp *s, const struct smtp_expect *x, const struct reply *r)
-{
-	if (x->kind == S_DATA && r->code == 354) {
-		s->abort_connection = 1;
-		return fail(s);
-	}
-	return s->qlen ? SMTP_READ : SMTP_MSG_FAILED;
-}
-
-static enum smtp_action on_rset(struct smtp *s, const struct reply *r)
-{
-	if (reply_class(r) == 2)
-		return start_mail(s);
-	return fail_reply(s, r, ERR_UNAVAILABLE, "RSET", "refused by server");
 }
 
 void smtp_set_batch(struct smtp *s, int more)
@@ -498,18 +313,13 @@ enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m,
 
 	s->msg = m;
 	s->e = e;
-	s->accepted = s->refused = s->deferred = 0;
-	s->rcpt_next = 0;
-	s->body_sent = 0;
-	s->msg_failed = 0;
-	s->message_failed = 0;
-	buf_reset(&s->refusals);
+	smtp_reset_message(s);
 	if (!after_failure)
-		return start_mail(s);
+		return smtp_start_mail(s);
 	/* RFC 5321 section 4.1.1.5: RSET clears the failed transaction. */
 	if (smtp_cmd(s, SHOW_ALL, "RSET") < 0)
-		return fail(s);
-	expect(s, S_RSET, 0);
+		return smtp_fail(s);
+	smtp_expect(s, S_RSET, 0);
 	s->state = S_RSET;
 	return SMTP_READ;
 }
@@ -517,7 +327,7 @@ enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m,
 enum smtp_action smtp_quit(struct smtp *s)
 {
 	smtp_cmd(s, SHOW_ALL, "QUIT");
-	expect(s, S_QUIT, 0);
+	smtp_expect(s, S_QUIT, 0);
 	s->state = S_QUIT;
 	return SMTP_CLOSE;
 }
@@ -529,31 +339,32 @@ enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r)
 	if (s->qlen == 0) {
 		err_set(s->e, ERR_PROTOCOL, "%s: the server sent a reply nobody asked for",
 			smtp_state_name(s->state));
-		return fail(s);
+		return smtp_fail(s);
 	}
 	x = s->expect[s->qhead];
 	s->qhead = (s->qhead + 1) % (int)(sizeof s->expect / sizeof s->expect[0]);
 	s->qlen--;
 	if (r->code == 421 && x.kind != S_QUIT) {   /* the server is closing the channel */
 		s->abort_connection = 1;
-		return fail_reply(s, r, ERR_TEMP, smtp_state_name(x.kind), "server closing the connection");
+		return smtp_fail_reply(s, r, ERR_TEMP, smtp_state_name(x.kind), "server closing the connection");
 	}
 	if (s->msg_failed)
-		return drain(s, &x, r);
+		return smtp_drain(s, &x, r);
 	switch (x.kind) {
 	case S_GREETING: return on_greeting(s, r);
 	case S_EHLO: return on_ehlo(s, r);
 	case S_HELO: return on_helo(s, r);
 	case S_STARTTLS: return on_starttls(s, r);
 	case S_AUTH: return on_auth(s, r);
-	case S_MAIL: return on_mail(s, r);
-	case S_RCPT: return on_rcpt(s, r, x.rcpt);
-	case S_DATA: return on_data(s, r);
-	case S_DATA_END: return on_data_end(s, r);
-	case S_RSET: return on_rset(s, r);
+	case S_MAIL: return smtp_on_mail(s, r);
+	case S_RCPT: return smtp_on_rcpt(s, r, x.rcpt);
+	case S_DATA: return smtp_on_data(s, r);
+	case S_DATA_END: return smtp_on_data_end(s, r);
+	case S_BDAT: return smtp_on_bdat(s, r);
+	case S_RSET: return smtp_on_rset(s, r);
 	case S_QUIT: s->state = S_DONE; return SMTP_CLOSE;
 	default:
 		err_set(s->e, ERR_SOFTWARE, "smtp: no handler for state %s", smtp_state_name(x.kind));
-		return fail(s);
+		return smtp_fail(s);
 	}
 }

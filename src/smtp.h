@@ -1,10 +1,12 @@
 /*
  * The SMTP client as a state machine with no I/O (RFC 5321, 3207, 4954,
- * 2920, 1870, 6152). The session feeds it parsed replies; it appends the
- * next commands to `out` and says what to do next. A queue of expected
+ * 2920, 1870, 6152, 3030). The session feeds it parsed replies; it appends
+ * the next commands to `out` and says what to do next. A queue of expected
  * replies makes pipelining nothing more than several commands in `out`.
  * AUTH lines are logged redacted by smtp_cmd(), the one function that
  * writes commands, and `out` must be wiped by the caller after sending.
+ * smtp.c holds the session (greeting, EHLO, TLS, AUTH) and the dispatch;
+ * smtp_mail.c the mail transaction (MAIL, RCPT, DATA or BDAT, RSET).
  */
 #ifndef POSTERN_SMTP_H
 #define POSTERN_SMTP_H
@@ -22,13 +24,15 @@
 
 enum smtp_state {
 	S_GREETING, S_EHLO, S_HELO, S_STARTTLS, S_AUTH, S_MAIL, S_RCPT, S_DATA,
-	S_DATA_END, S_RSET, S_QUIT, S_DONE, S_FAILED, S_STATE_COUNT
+	S_DATA_END, S_BDAT, S_RSET, S_QUIT, S_DONE, S_FAILED, S_STATE_COUNT
 };
 
 enum smtp_action {
 	SMTP_READ,        /* send `out` (if any), then read a reply */
 	SMTP_STARTTLS,    /* start TLS now (nothing may be buffered), then smtp_tls_started */
 	SMTP_SEND_BODY,   /* stream the message, then smtp_body_sent */
+	SMTP_SEND_CHUNK,  /* send `out` (a BDAT line), then the message bytes
+			   * [chunk_off, chunk_off + chunk_len), then smtp_chunk_sent */
 	SMTP_CLOSE,       /* send `out` (QUIT) and close: success */
 	SMTP_FAIL,        /* failed, e is set; send `out` unless abort_connection */
 	SMTP_MSG_DONE,    /* batch: this message was accepted; smtp_next_message or smtp_quit */
@@ -43,11 +47,16 @@ struct smtp_params {
 	enum refused_policy refused;
 };
 
+/* The body types of RFC 6152 and RFC 3030, in increasing need. */
+enum body_type { BODY_7BIT, BODY_8BITMIME, BODY_BINARYMIME };
+
 struct smtp_message {
 	const char *sender;          /* "" for <> */
 	const struct addr_list *rcpts;
-	off_t size;
-	int has_8bit;
+	off_t size;                  /* the exact bytes sent by BDAT */
+	int has_8bit;                /* a byte >= 0x80 anywhere */
+	int long_lines;              /* a line longer than 998 octets (RFC 5321 4.5.3.1.6) */
+	enum body_type body_type;    /* -B: at least this (the guess may raise it) */
 };
 
 struct smtp_expect {
@@ -72,7 +81,13 @@ struct smtp {
 	int accepted, refused, deferred;
 	struct buf refusals;         /* "<a>: 550 ...; <b>: ..." for the error */
 	int abort_connection;        /* in DATA mode: close without the final dot */
-	int body_sent;               /* the final dot went out */
+	int body_sent;               /* the final dot, or BDAT LAST, went out */
+	int bdat;                    /* this transaction goes with BDAT (RFC 3030) */
+	off_t chunk_off, chunk_len;  /* the chunk being sent */
+	off_t sent;                  /* message bytes sent in chunks so far */
+	int chunks_in_flight;        /* BDAT replies still to come */
+	int last_sent;               /* the BDAT LAST command is out */
+	int rcpts_settled;           /* every RCPT reply is in */
 	int batch;                   /* more messages follow on this connection */
 	int msg_failed;              /* batch: draining replies of a failed message */
 	int message_failed;          /* the failure is this message's own (MAIL, RCPT, DATA) */
@@ -91,6 +106,8 @@ enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r);
 enum smtp_action smtp_tls_started(struct smtp *s);
 /* The body and its final dot were written. */
 enum smtp_action smtp_body_sent(struct smtp *s);
+/* The chunk that SMTP_SEND_CHUNK asked for was written. */
+enum smtp_action smtp_chunk_sent(struct smtp *s);
 /* Says whether more messages follow this one on the connection: then
  * the end of a message is SMTP_MSG_DONE or SMTP_MSG_FAILED, not QUIT. */
 void smtp_set_batch(struct smtp *s, int more);

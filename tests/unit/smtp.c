@@ -33,6 +33,8 @@ struct scenario {
 	int nrcpt;                 /* 0: two */
 	long long size;            /* 0: 1234 */
 	int has_8bit;
+	int long_lines;
+	enum body_type body_type;
 	struct step steps[STEPS_MAX];
 	enum err_kind kind;
 	const char *msg;           /* substring of the error message */
@@ -40,7 +42,8 @@ struct scenario {
 	int warnings;              /* "postern: warning:" lines on stderr */
 };
 
-static const char *const action_names[] = {"READ", "STARTTLS", "SEND_BODY", "CLOSE", "FAIL"};
+static const char *const action_names[] = {"READ", "STARTTLS", "SEND_BODY", "SEND_CHUNK", "CLOSE",
+					   "FAIL", "MSG_DONE", "MSG_FAILED"};
 
 /* Server replies. */
 #define R220 "220 mx.test ESMTP Postfix"
@@ -48,6 +51,10 @@ static const char *const action_names[] = {"READ", "STARTTLS", "SEND_BODY", "CLO
 #define EHLO_POST "250-mx.test\n250-AUTH PLAIN LOGIN\n250 8BITMIME"
 #define EHLO_POST_PIPE "250-mx.test\n250-PIPELINING\n250-SIZE 10240000\n250-AUTH PLAIN LOGIN\n" \
 		       "250-8BITMIME\n250 ENHANCEDSTATUSCODES"
+#define EHLO_CHUNK "250-mx.test\n250-PIPELINING\n250-SIZE\n250-CHUNKING\n250-AUTH PLAIN\n" \
+		   "250-8BITMIME\n250 ENHANCEDSTATUSCODES"
+#define EHLO_CHUNK_BIN "250-mx.test\n250-PIPELINING\n250-SIZE\n250-CHUNKING\n250-BINARYMIME\n" \
+		       "250-AUTH PLAIN\n250 8BITMIME"
 #define EHLO_NO_TLS "250-mx.test\n250-PIPELINING\n250-AUTH PLAIN LOGIN\n250 8BITMIME"
 #define OK250 "250 2.0.0 Ok"
 #define GO354 "354 End data with <CR><LF>.<CR><LF>"
@@ -68,6 +75,9 @@ static const char *const action_names[] = {"READ", "STARTTLS", "SEND_BODY", "CLO
 /* ... then AUTH PLAIN accepted, and `next` queued. */
 #define TO_MAIL(ehlo, next) TO_TLS, {ehlo, SMTP_READ, C_AUTH_PLAIN}, \
 	{"235 2.7.0 Authentication successful", SMTP_READ, next}
+/* ... the same when the flight ends with a BDAT chunk to send. */
+#define TO_CHUNK(ehlo, next) TO_TLS, {ehlo, SMTP_READ, C_AUTH_PLAIN}, \
+	{"235 2.7.0 Authentication successful", SMTP_SEND_CHUNK, next}
 /* The tail of a delivery once DATA got its 354. */
 #define DELIVER {"!body", SMTP_READ, ""}, {QUEUED, SMTP_CLOSE, QUIT}, {"221 2.0.0 Bye", SMTP_CLOSE, ""}
 /* Non-pipelined MAIL, RCPT a, RCPT b all accepted, DATA queued. */
@@ -201,9 +211,10 @@ static const struct scenario scenarios[] = {
 			   RCPT_A RCPT_B DATA),
 		   {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
 		   {GO354, SMTP_SEND_BODY, ""}, DELIVER}},
-	{.name = "no BODY=8BITMIME when not offered", .has_8bit = 1, .nrcpt = 1,
-	 .steps = {TO_MAIL("250-mx.test\n250 AUTH PLAIN", MAIL), {OK250, SMTP_READ, RCPT_A},
-		   {OK250, SMTP_READ, DATA}, {GO354, SMTP_SEND_BODY, ""}, DELIVER}},
+	{.name = "8-bit bytes and no 8BITMIME offered: refused before MAIL", .has_8bit = 1,
+	 .nrcpt = 1, .steps = {TO_TLS, {"250-mx.test\n250 AUTH PLAIN", SMTP_READ, C_AUTH_PLAIN},
+			       {"235 2.7.0 ok", SMTP_FAIL, QUIT}},
+	 .kind = ERR_DATA, .msg = "offers no 8BITMIME"},
 	{.name = "no BODY=8BITMIME for a 7-bit message", .nrcpt = 1,
 	 .steps = {TO_MAIL(EHLO_POST, MAIL), {OK250, SMTP_READ, RCPT_A},
 		   {OK250, SMTP_READ, DATA}, {GO354, SMTP_SEND_BODY, ""}, DELIVER}},
@@ -289,6 +300,119 @@ static const struct scenario scenarios[] = {
 		   {"451 4.3.0 later", SMTP_FAIL, QUIT}},
 	 .kind = ERR_TEMP},
 
+	/* CHUNKING (RFC 3030): BDAT instead of DATA. */
+	{.name = "CHUNKING and PIPELINING, one recipient: MAIL, RCPT and BDAT LAST in one flight",
+	 .nrcpt = 1,
+	 .steps = {TO_CHUNK(EHLO_CHUNK, MAIL_SIZE RCPT_A "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_CLOSE, QUIT}, {"221 2.0.0 Bye", SMTP_CLOSE, ""}}},
+	{.name = "CHUNKING, two recipients: the flight's BDAT has no LAST, BDAT 0 LAST follows",
+	 .steps = {TO_CHUNK(EHLO_CHUNK, MAIL_SIZE RCPT_A RCPT_B "BDAT 1234\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {OK250, SMTP_READ, ""}, {"250 2.0.0 1234 octets received", SMTP_READ, "BDAT 0 LAST\r\n"},
+		   {QUEUED, SMTP_CLOSE, QUIT}, {"221 2.0.0 Bye", SMTP_CLOSE, ""}}},
+	{.name = "CHUNKING, a recipient refused in the flight: no LAST ever goes, nothing delivered",
+	 .steps = {TO_CHUNK(EHLO_CHUNK, MAIL_SIZE RCPT_A RCPT_B "BDAT 1234\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {"550 5.1.1 <b@example.com>: unknown", SMTP_READ, ""},
+		   {"250 2.0.0 1234 octets received", SMTP_FAIL, QUIT}},
+	 .kind = ERR_NOUSER, .msg = "1 of 2 recipients refused by server, nothing sent"},
+	{.name = "CHUNKING, a recipient deferred in the flight: temporary, nothing delivered",
+	 .steps = {TO_CHUNK(EHLO_CHUNK, MAIL_SIZE RCPT_A RCPT_B "BDAT 1234\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {"451 4.3.0 later", SMTP_READ, ""},
+		   {"250 2.0.0 1234 octets received", SMTP_FAIL, QUIT}},
+	 .kind = ERR_TEMP, .msg = "deferred"},
+	{.name = "CHUNKING, every recipient refused: BDAT 554 and ERR_NOUSER",
+	 .nrcpt = 1,
+	 .steps = {TO_CHUNK(EHLO_CHUNK, MAIL_SIZE RCPT_A "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {"550 5.1.1 unknown", SMTP_READ, ""},
+		   {"554 5.5.1 Error: no valid recipients", SMTP_FAIL, QUIT}},
+	 .kind = ERR_NOUSER},
+	{.name = "CHUNKING, 2.5 MiB: three chunks, the first in the flight, LAST on the third",
+	 .nrcpt = 1, .size = 2621440,
+	 .steps = {TO_CHUNK(EHLO_CHUNK, "MAIL FROM:<me@example.com> SIZE=2621440\r\n" RCPT_A
+			   "BDAT 1048576\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {"250 2.0.0 ok", SMTP_SEND_CHUNK, "BDAT 1048576\r\n"},
+		   {"!chunk", SMTP_SEND_CHUNK, "BDAT 524288 LAST\r\n"}, {"!chunk", SMTP_READ, ""},
+		   {"250 2.0.0 ok", SMTP_READ, ""}, {QUEUED, SMTP_CLOSE, QUIT},
+		   {"221 2.0.0 Bye", SMTP_CLOSE, ""}}},
+	{.name = "CHUNKING without PIPELINING: one command at a time, BDAT LAST after the RCPTs",
+	 .nrcpt = 1,
+	 .steps = {TO_MAIL("250-mx.test\n250-CHUNKING\n250 AUTH PLAIN", MAIL), {OK250, SMTP_READ, RCPT_A},
+		   {OK250, SMTP_SEND_CHUNK, "BDAT 1234 LAST\r\n"}, {"!chunk", SMTP_READ, ""},
+		   {QUEUED, SMTP_CLOSE, QUIT}, {"221 2.0.0 Bye", SMTP_CLOSE, ""}}},
+	{.name = "CHUNKING without PIPELINING, 2.5 MiB: each chunk waits for its reply",
+	 .nrcpt = 1, .size = 2621440,
+	 .steps = {TO_MAIL("250-mx.test\n250-CHUNKING\n250 AUTH PLAIN", MAIL), {OK250, SMTP_READ, RCPT_A},
+		   {OK250, SMTP_SEND_CHUNK, "BDAT 1048576\r\n"}, {"!chunk", SMTP_READ, ""},
+		   {OK250, SMTP_SEND_CHUNK, "BDAT 1048576\r\n"}, {"!chunk", SMTP_READ, ""},
+		   {OK250, SMTP_SEND_CHUNK, "BDAT 524288 LAST\r\n"}, {"!chunk", SMTP_READ, ""},
+		   {QUEUED, SMTP_CLOSE, QUIT}}},
+	{.name = "CHUNKING, a refused middle chunk: no further chunk, the chunk in flight drained",
+	 .nrcpt = 1, .size = 2621440,
+	 .steps = {TO_CHUNK(EHLO_CHUNK, "MAIL FROM:<me@example.com> SIZE=2621440\r\n" RCPT_A
+			   "BDAT 1048576\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {"250 2.0.0 ok", SMTP_SEND_CHUNK, "BDAT 1048576\r\n"},
+		   {"!chunk", SMTP_SEND_CHUNK, "BDAT 524288 LAST\r\n"}, {"!chunk", SMTP_READ, ""},
+		   {"554 5.6.0 bad content", SMTP_FAIL, QUIT}},
+	 .kind = ERR_UNAVAILABLE, .msg = "BDAT: message refused by server: 554 5.6.0"},
+	{.name = "CHUNKING: the last chunk 552 is ERR_DATA", .nrcpt = 1,
+	 .steps = {TO_CHUNK(EHLO_CHUNK, MAIL_SIZE RCPT_A "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {"552 5.3.4 Message size exceeds fixed limit", SMTP_FAIL, QUIT}},
+	 .kind = ERR_DATA, .msg = "too large"},
+	{.name = "CHUNKING: the last chunk 451 is temporary", .nrcpt = 1,
+	 .steps = {TO_CHUNK(EHLO_CHUNK, MAIL_SIZE RCPT_A "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {"451 4.3.0 later", SMTP_FAIL, QUIT}},
+	 .kind = ERR_TEMP},
+	{.name = "CHUNKING: MAIL refused in the flight fails the message", .nrcpt = 1,
+	 .steps = {TO_CHUNK(EHLO_CHUNK, MAIL_SIZE RCPT_A "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {"553 5.7.1 Sender rejected", SMTP_FAIL, QUIT}},
+	 .kind = ERR_UNAVAILABLE, .msg = "sender refused"},
+	{.name = "8-bit with CHUNKING: BODY=8BITMIME and BDAT", .nrcpt = 1, .has_8bit = 1,
+	 .steps = {TO_CHUNK(EHLO_CHUNK, "MAIL FROM:<me@example.com> SIZE=1234 BODY=8BITMIME\r\n" RCPT_A
+			   "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_CLOSE, QUIT}}},
+	{.name = "a line over 998 octets with BINARYMIME and CHUNKING: BODY=BINARYMIME", .nrcpt = 1,
+	 .long_lines = 1,
+	 .steps = {TO_CHUNK(EHLO_CHUNK_BIN, "MAIL FROM:<me@example.com> SIZE=1234 BODY=BINARYMIME\r\n"
+			   RCPT_A "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_CLOSE, QUIT}}},
+	{.name = "-B BINARYMIME on a plain message: declared when offered", .nrcpt = 1,
+	 .body_type = BODY_BINARYMIME,
+	 .steps = {TO_CHUNK(EHLO_CHUNK_BIN, "MAIL FROM:<me@example.com> SIZE=1234 BODY=BINARYMIME\r\n"
+			   RCPT_A "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_CLOSE, QUIT}}},
+	{.name = "-B BINARYMIME on a plain message without BINARYMIME offered: 8BITMIME", .nrcpt = 1,
+	 .body_type = BODY_BINARYMIME,
+	 .steps = {TO_CHUNK(EHLO_CHUNK, "MAIL FROM:<me@example.com> SIZE=1234 BODY=8BITMIME\r\n" RCPT_A
+			   "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_CLOSE, QUIT}}},
+	{.name = "-B 8BITMIME on a 7-bit message: BODY=8BITMIME", .nrcpt = 1,
+	 .body_type = BODY_8BITMIME,
+	 .steps = {TO_MAIL(EHLO_POST, "MAIL FROM:<me@example.com> BODY=8BITMIME\r\n"),
+		   {OK250, SMTP_READ, RCPT_A}, {OK250, SMTP_READ, DATA}, {GO354, SMTP_SEND_BODY, ""},
+		   DELIVER}},
+	{.name = "-B 7BIT does not hide 8-bit content: BODY=8BITMIME all the same", .nrcpt = 1,
+	 .has_8bit = 1, .body_type = BODY_7BIT,
+	 .steps = {TO_MAIL(EHLO_POST, "MAIL FROM:<me@example.com> BODY=8BITMIME\r\n"),
+		   {OK250, SMTP_READ, RCPT_A}, {OK250, SMTP_READ, DATA}, {GO354, SMTP_SEND_BODY, ""},
+		   DELIVER}},
+	{.name = "a reply while a chunk is in flight alone is read in order", .nrcpt = 1,
+	 .steps = {TO_CHUNK(EHLO_CHUNK, MAIL_SIZE RCPT_A "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_CLOSE, QUIT}, {"221 2.0.0 Bye", SMTP_CLOSE, ""},
+		   {"250 extra", SMTP_FAIL, QUIT}},
+	 .kind = ERR_PROTOCOL, .msg = "nobody asked for"},
+
 	/* Replies nobody asked for. */
 	{.name = "a reply after STARTTLS's 220 and before TLS is a protocol error",
 	 .steps = {{R220, SMTP_READ, EHLO}, {EHLO_PRE, SMTP_READ, "STARTTLS\r\n"},
@@ -365,6 +489,8 @@ static enum smtp_action step(struct smtp *s, struct reply *r, const char *what, 
 		return smtp_tls_started(s);
 	if (strcmp(what, "!body") == 0)
 		return smtp_body_sent(s);
+	if (strcmp(what, "!chunk") == 0)
+		return smtp_chunk_sent(s);
 	if (make_reply(r, what, e) != 1) {
 		diag("bad canned reply '%s': %s", what, e->msg);
 		return (enum smtp_action)-1;
@@ -379,7 +505,8 @@ static void run_scenario(const struct scenario *sc)
 		.creds = {sc->no_auth ? NULL : "user", "pass"}, .refused = sc->refused};
 	struct smtp_message m = {
 		.sender = sc->null_sender ? "" : "me@example.com", .rcpts = &rcpts,
-		.size = sc->size ? sc->size : 1234, .has_8bit = sc->has_8bit};
+		.size = sc->size ? sc->size : 1234, .has_8bit = sc->has_8bit,
+		.long_lines = sc->long_lines, .body_type = sc->body_type};
 	struct addr_list one = {rcpts.v, 1};
 	struct err e = {0}, fe = {0};
 	struct smtp s;
@@ -405,7 +532,7 @@ static void run_scenario(const struct scenario *sc)
 			steps_ok = 0;
 			printf("# step %d: after '%s'\n", i + 1, st->reply);
 			printf("#   action: got %s, want %s\n",
-			       (unsigned)act < 5 ? action_names[act] : "?", action_names[st->act]);
+			       (unsigned)act < 8 ? action_names[act] : "?", action_names[st->act]);
 			tap_print_escaped("out got", s.out.data ? s.out.data : "", s.out.len);
 			tap_print_escaped("out want", st->out, strlen(st->out));
 			if (e.kind)

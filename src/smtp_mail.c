@@ -1,0 +1,327 @@
+/* The mail transaction: RFC 5321 sections 3.3 and 4.1.1.2-4.1.1.5, RFC 2920
+ * (PIPELINING), RFC 1870 (SIZE), RFC 6152 (8BITMIME), RFC 3030 (CHUNKING,
+ * BINARYMIME). */
+#include "smtp_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+
+/* What the content needs, whatever -B said. */
+static enum body_type content_type(const struct smtp_message *m)
+{
+	return m->long_lines ? BODY_BINARYMIME : m->has_8bit ? BODY_8BITMIME : BODY_7BIT;
+}
+
+/* The BODY= value to declare, or NULL for none; -1 in *unsendable when
+ * the server can take the content neither as it is nor declared. */
+static const char *body_param(const struct smtp *s, int *unsendable)
+{
+	const struct smtp_message *m = s->msg;
+	enum body_type content = content_type(m);
+	enum body_type declared = m->body_type > content ? m->body_type : content;
+	unsigned f = s->caps.flags;
+
+	*unsendable = 0;
+	if (declared == BODY_BINARYMIME && (f & CAP_BINARYMIME) && (f & CAP_CHUNKING))
+		return "BINARYMIME";
+	if (content == BODY_BINARYMIME) {
+		*unsendable = 1;
+		return NULL;
+	}
+	if (declared >= BODY_8BITMIME && (f & CAP_8BITMIME))
+		return "8BITMIME";
+	*unsendable = content != BODY_7BIT;
+	return NULL;
+}
+
+static int send_rcpt(struct smtp *s, int i)
+{
+	if (smtp_cmd(s, SHOW_ALL, "RCPT TO:<%s>", s->msg->rcpts->v[i].spec) < 0)
+		return -1;
+	smtp_expect(s, S_RCPT, i);
+	return 0;
+}
+
+/* BDAT for the next chunk of the message (RFC 3030 section 2); LAST on
+ * the one that ends it when `may_end` (the recipients are known). */
+static enum smtp_action send_chunk(struct smtp *s, int may_end)
+{
+	off_t left = s->msg->size - s->sent;
+	off_t len = left < BDAT_CHUNK ? left : BDAT_CHUNK;
+	int last = may_end && len == left;
+
+	if (smtp_cmd(s, SHOW_ALL, "BDAT %lld%s", (long long)len, last ? " LAST" : "") < 0)
+		return smtp_fail(s);
+	smtp_expect(s, S_BDAT, 0);
+	s->state = S_BDAT;
+	s->chunk_off = s->sent;
+	s->chunk_len = len;
+	s->last_sent = last;
+	if (len > 0)
+		return SMTP_SEND_CHUNK;
+	s->chunks_in_flight++;   /* "BDAT 0 LAST": no bytes follow */
+	s->body_sent = 1;
+	return SMTP_READ;
+}
+
+enum smtp_action smtp_chunk_sent(struct smtp *s)
+{
+	int window = s->caps.flags & CAP_PIPELINING ? BDAT_WINDOW : 1;
+
+	s->sent += s->chunk_len;
+	s->chunks_in_flight++;
+	if (s->last_sent) {
+		s->body_sent = 1;
+		return SMTP_READ;
+	}
+	if (s->rcpts_settled && s->sent < s->msg->size && s->chunks_in_flight < window)
+		return send_chunk(s, 1);
+	return SMTP_READ;
+}
+
+/* The body's first step once the recipients are known (no pipelining). */
+static enum smtp_action start_body(struct smtp *s)
+{
+	s->rcpts_settled = 1;
+	if (s->bdat)
+		return send_chunk(s, 1);
+	if (smtp_cmd(s, SHOW_ALL, "DATA") < 0)
+		return smtp_fail(s);
+	smtp_expect(s, S_DATA, 0);
+	s->state = S_DATA;
+	return SMTP_READ;
+}
+
+/* RFC 2920: MAIL, every RCPT and DATA (or the first BDAT) in one flight.
+ * A BDAT LAST in flight would complete the transaction for every accepted
+ * recipient before we know of a refused one, so it goes only with a single
+ * recipient; otherwise LAST follows once the RCPT replies are in. */
+static enum smtp_action pipelined_flight(struct smtp *s)
+{
+	const struct smtp_message *m = s->msg;
+
+	for (s->rcpt_next = 0; s->rcpt_next < m->rcpts->n; s->rcpt_next++)
+		if (send_rcpt(s, s->rcpt_next) < 0)
+			return smtp_fail(s);
+	if (s->bdat)
+		return send_chunk(s, m->rcpts->n == 1);
+	if (smtp_cmd(s, SHOW_ALL, "DATA") < 0)
+		return smtp_fail(s);
+	smtp_expect(s, S_DATA, 0);
+	return SMTP_READ;
+}
+
+enum smtp_action smtp_start_mail(struct smtp *s)
+{
+	const struct smtp_message *m = s->msg;
+	char params[128] = "";
+	const char *body;
+	int unsendable;
+
+	if (s->caps.size_limit && (unsigned long long)m->size > s->caps.size_limit) {
+		err_set(s->e, ERR_DATA, "SIZE: the message is %lld bytes, the server accepts at most %llu",
+			(long long)m->size, s->caps.size_limit);
+		return smtp_fail_message(s);
+	}
+	body = body_param(s, &unsendable);
+	if (unsendable) {
+		err_set(s->e, ERR_DATA, "MAIL: the message has %s, and the server offers no %s",
+			m->long_lines ? "lines longer than 998 octets" : "8-bit bytes",
+			m->long_lines ? "BINARYMIME with CHUNKING" : "8BITMIME");
+		return smtp_fail_message(s);
+	}
+	s->bdat = (s->caps.flags & CAP_CHUNKING) != 0;
+	if (s->caps.flags & CAP_SIZE)
+		snprintf(params, sizeof params, " SIZE=%lld", (long long)m->size);
+	if (body)
+		snprintf(params + strlen(params), sizeof params - strlen(params), " BODY=%s", body);
+	if (smtp_cmd(s, SHOW_ALL, "MAIL FROM:<%s>%s", m->sender, params) < 0)
+		return smtp_fail(s);
+	smtp_expect(s, S_MAIL, 0);
+	s->state = S_MAIL;
+	if (s->caps.flags & CAP_PIPELINING)
+		return pipelined_flight(s);
+	return SMTP_READ;
+}
+
+enum smtp_action smtp_on_mail(struct smtp *s, const struct reply *r)
+{
+	char step[ADDR_MAX + 16];
+
+	if (reply_class(r) == 2) {
+		if (s->caps.flags & CAP_PIPELINING)
+			return SMTP_READ;
+		s->state = S_RCPT;
+		s->rcpt_next = 0;
+		return send_rcpt(s, s->rcpt_next++) < 0 ? smtp_fail(s) : SMTP_READ;
+	}
+	snprintf(step, sizeof step, "MAIL FROM:<%s>", s->msg->sender);
+	if (r->code == 552)
+		return smtp_fail_message_reply(s, r, ERR_DATA, step, "message too large for the server");
+	return smtp_fail_message_reply(s, r, ERR_UNAVAILABLE, step, "sender refused by server");
+}
+
+static void note_refusal(struct smtp *s, int i, const struct reply *r)
+{
+	char sum[400];
+
+	/* Past the buffer's limit the list is cut short; the count stays right. */
+	if (buf_appendf(&s->refusals, "%s<%s>: %s", s->refusals.len ? "; " : "",
+			s->msg->rcpts->v[i].spec, reply_summary(r, sum, sizeof sum)) < 0)
+		log_warn("RCPT <%s>: refused by server: %s", s->msg->rcpts->v[i].spec, sum);
+}
+
+static const char *refusals(const struct smtp *s)
+{
+	return s->refusals.data ? s->refusals.data : "";
+}
+
+/* After every RCPT reply: may the body go? Sets the error when not. */
+static int recipients_ok(struct smtp *s)
+{
+	int n = s->msg->rcpts->n;
+
+	if (s->deferred)
+		return err_set(s->e, ERR_TEMP, "RCPT: %d of %d recipients deferred by server, nothing "
+			       "sent: %s", s->deferred, n, refusals(s));
+	if (s->refused && (s->p.refused == REFUSED_ALL || s->accepted == 0))
+		return err_set(s->e, ERR_NOUSER, "RCPT: %d of %d recipients refused by server, nothing "
+			       "sent%s: %s", s->refused, n,
+			       s->accepted ? " (refused_recipients = skip sends to the others)" : "",
+			       refusals(s));
+	if (s->refused)
+		log_warn("RCPT: %d of %d recipients refused by server, sending to the others: %s",
+			 s->refused, n, refusals(s));
+	return 0;
+}
+
+enum smtp_action smtp_on_rcpt(struct smtp *s, const struct reply *r, int i)
+{
+	if (reply_class(r) == 2)     /* 250, 251, and anything else positive */
+		s->accepted++;
+	else if (reply_class(r) == 4)
+		s->deferred++, note_refusal(s, i, r);
+	else if (reply_class(r) == 5)
+		s->refused++, note_refusal(s, i, r);
+	else
+		return smtp_fail_reply(s, r, ERR_PROTOCOL, "RCPT", "unexpected reply");
+	if (s->caps.flags & CAP_PIPELINING)
+		return SMTP_READ;
+	if (s->rcpt_next < s->msg->rcpts->n)
+		return send_rcpt(s, s->rcpt_next++) < 0 ? smtp_fail(s) : SMTP_READ;
+	if (recipients_ok(s) < 0)
+		return smtp_fail_message(s);
+	return start_body(s);
+}
+
+enum smtp_action smtp_on_data(struct smtp *s, const struct reply *r)
+{
+	/* Without pipelining DATA went out only after recipients_ok()
+	 * passed; asking again would repeat its warning. */
+	int pipelined = s->caps.flags & CAP_PIPELINING;
+
+	if (r->code == 354) {
+		if (pipelined && recipients_ok(s) < 0) {
+			/* In data mode now: any further line would be message text,
+			 * and only the final dot delivers, so closing aborts it. */
+			s->abort_connection = 1;
+			return smtp_fail(s);
+		}
+		s->state = S_DATA;
+		return SMTP_SEND_BODY;
+	}
+	if (pipelined && recipients_ok(s) < 0)
+		return smtp_fail_message(s);
+	return smtp_fail_message_reply(s, r, ERR_UNAVAILABLE, "DATA", "refused by server");
+}
+
+enum smtp_action smtp_body_sent(struct smtp *s)
+{
+	s->body_sent = 1;
+	smtp_expect(s, S_DATA_END, 0);
+	s->state = S_DATA_END;
+	return SMTP_READ;
+}
+
+static enum smtp_action accepted(struct smtp *s)
+{
+	if (s->batch)
+		return SMTP_MSG_DONE;
+	return smtp_quit(s);
+}
+
+/* The final reply (to the dot, or to BDAT LAST). */
+static enum smtp_action final_refused(struct smtp *s, const struct reply *r, const char *step)
+{
+	if (r->code == 552 || strncmp(r->enhanced, "5.3.4", 5) == 0)
+		return smtp_fail_message_reply(s, r, ERR_DATA, step, "message too large for the server");
+	return smtp_fail_message_reply(s, r, ERR_UNAVAILABLE, step, "message refused by server");
+}
+
+enum smtp_action smtp_on_data_end(struct smtp *s, const struct reply *r)
+{
+	if (r->code == 250)
+		return accepted(s);
+	return final_refused(s, r, "DATA");
+}
+
+/* RFC 3030 section 4.2: one reply per BDAT, in order. A refused chunk
+ * fails the transaction; no further chunk is sent, and those in flight
+ * are answered and drained. */
+enum smtp_action smtp_on_bdat(struct smtp *s, const struct reply *r)
+{
+	int window = s->caps.flags & CAP_PIPELINING ? BDAT_WINDOW : 1;
+	int final = s->last_sent && --s->chunks_in_flight == 0;
+
+	if (!s->last_sent)
+		s->chunks_in_flight--;   /* (with LAST sent, counted down above) */
+	if (!s->rcpts_settled) {   /* the first reply after a pipelined flight */
+		s->rcpts_settled = 1;
+		if (recipients_ok(s) < 0)
+			return smtp_fail_message(s);
+	}
+	if (reply_class(r) != 2)
+		return final_refused(s, r, "BDAT");
+	if (final)
+		return accepted(s);
+	if (s->sent < s->msg->size)
+		return s->chunks_in_flight < window ? send_chunk(s, 1) : SMTP_READ;
+	if (!s->last_sent)
+		return send_chunk(s, 1);   /* every byte went without LAST: "BDAT 0 LAST" */
+	return SMTP_READ;
+}
+
+/* Replies to the pipelined commands of a message that already failed. A
+ * 354 means the server waits for text: only closing can abort that. */
+enum smtp_action smtp_drain(struct smtp *s, const struct smtp_expect *x, const struct reply *r)
+{
+	if (x->kind == S_DATA && r->code == 354) {
+		s->abort_connection = 1;
+		return smtp_fail(s);
+	}
+	return s->qlen ? SMTP_READ : SMTP_MSG_FAILED;
+}
+
+enum smtp_action smtp_on_rset(struct smtp *s, const struct reply *r)
+{
+	if (reply_class(r) == 2)
+		return smtp_start_mail(s);
+	return smtp_fail_reply(s, r, ERR_UNAVAILABLE, "RSET", "refused by server");
+}
+
+void smtp_reset_message(struct smtp *s)
+{
+	s->accepted = s->refused = s->deferred = 0;
+	s->rcpt_next = 0;
+	s->body_sent = 0;
+	s->msg_failed = 0;
+	s->message_failed = 0;
+	s->bdat = 0;
+	s->chunk_off = s->chunk_len = s->sent = 0;
+	s->chunks_in_flight = 0;
+	s->last_sent = 0;
+	s->rcpts_settled = 0;
+	buf_reset(&s->refusals);
+}
