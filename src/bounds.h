@@ -13,6 +13,7 @@
 #define HEADER_FIELDS_MAX   2000        /* header fields in one message */
 #define ADDRS_MAX           1000        /* recipients of one message */
 #define ADDR_MAX            512         /* one address, local@domain */
+#define DSN_ENVID_MAX       100         /* DSN envelope ID before xtext (RFC 3461 section 4.4) */
 #define CONFIG_LINE_MAX     1022        /* iniparser fails the whole load past this */
 #define CONFIG_FILE_MAX     (256 * 1024)
 #define ALIAS_FILE_MAX      (1024 * 1024)
