@@ -20,7 +20,7 @@ CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DPOSTERN_VERSION='"$(VERSION)"' 
 	-iquote src -iquote compat -I$(BUILD) -I/usr/include/iniparser $(SECRET_CFLAGS)
 # libsecret and GLib headers as system headers: they do not pass -Wshadow and friends.
 SECRET_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libsecret-1))
-LIBS     = -liniparser -ljansson -ldl $(shell pkg-config --libs openssl libidn2 2>/dev/null || echo -lssl -lcrypto -lidn2) \
+LIBS     = -liniparser -ljansson -lunistring -ldl $(shell pkg-config --libs openssl libidn2 2>/dev/null || echo -lssl -lcrypto -lidn2) \
 	$(shell pkg-config --libs libsecret-1)
 
 SRCS    := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard compat/*.c)
@@ -35,7 +35,7 @@ PROBES  := strlcpy explicit_bzero strtonum
 # The OAuth2 tests run npm's smtp-server (XOAUTH2, OAUTHBEARER) under nodejs,
 # installed from tests/node/package-lock.json, and play the browser with curl.
 BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev \
-	libjansson-dev libcurl4-openssl-dev
+	libjansson-dev libcurl4-openssl-dev libunistring-dev
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
 	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl \
 	gcr xvfb xdotool

@@ -456,10 +456,10 @@ static int check_domain(const char *d, struct err *e)
 	}
 }
 
-int addr_check_spec(const char *spec, struct err *e)
+static int check_spec(const char *spec, int utf8_local, struct err *e)
 {
 	struct addr_list l = {0};
-	const char *at;
+	const char *at = strrchr(spec, '@');
 	size_t n = strlen(spec);
 	int has_domain;
 
@@ -467,7 +467,7 @@ int addr_check_spec(const char *spec, struct err *e)
 		unsigned char c = (unsigned char)spec[i];
 		if (c < 0x20 || c == 0x7f)
 			return err_set(e, ERR_DATA, "address contains a control character");
-		if (c >= 0x80)
+		if (c >= 0x80 && !(utf8_local && at && spec + i < at))
 			return err_set(e, ERR_DATA, "address '%s' is not ASCII", spec);
 	}
 	if (n > 256)
@@ -481,7 +481,6 @@ int addr_check_spec(const char *spec, struct err *e)
 	}
 	has_domain = l.v[0].has_domain;
 	addr_list_free(&l);
-	at = strrchr(spec, '@');
 	if (!has_domain || !at)
 		return err_set(e, ERR_DATA, "address '%s' has no domain", spec);
 	if (at == spec || at - spec > 64)
@@ -493,6 +492,16 @@ int addr_check_spec(const char *spec, struct err *e)
 	if (strpbrk(spec, "<>"))
 		return err_set(e, ERR_DATA, "address '%s' contains '<' or '>'", spec);
 	return 0;
+}
+
+int addr_check_spec(const char *spec, struct err *e)
+{
+	return check_spec(spec, 0, e);
+}
+
+int addr_check_spec_utf8(const char *spec, struct err *e)
+{
+	return check_spec(spec, 1, e);
 }
 
 int addr_format(struct buf *out, const struct addr *a)

@@ -34,6 +34,10 @@ int addr_parse_list(const char *s, size_t len, struct addr_list *out, struct err
  * ERR_DATA with a message naming the address and the problem. */
 int addr_check_spec(const char *spec, struct err *e);
 
+/* The same, but the local part may hold UTF-8 (RFC 6531 section 3.3; the
+ * caller checks the encoding). The domain must be ASCII (A-labels). */
+int addr_check_spec_utf8(const char *spec, struct err *e);
+
 /* Appends "display <spec>" or "spec" (for header rewriting). */
 int addr_format(struct buf *out, const struct addr *a) __attribute__((warn_unused_result));
 

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "compat.h"
+#include "dsn.h"
 #include "log.h"
 
 const char args_usage[] =
@@ -15,7 +16,10 @@ const char args_usage[] =
 	"  -C FILE       configuration file\n"
 	"  -a ACCOUNT    account to use (also --account)\n"
 	"  -v            show the SMTP conversation on stderr (secrets redacted)\n"
-	"  -B TYPE       body type: 7BIT or 8BITMIME\n"
+	"  -B TYPE       body type: 7BIT, 8BITMIME or BINARYMIME (the content may need more)\n"
+	"  -N DSN        delivery status notices: never, or success,failure,delay\n"
+	"  -R RET        what a failure notice returns: full or hdrs\n"
+	"  -V ENVID      envelope ID for delivery status notices\n"
 	"  -q, --flush   send every queued message that is due (--force: all of them)\n"
 	"  -bp, mailq    list the queue;  --remove ID  delete a queued message\n"
 	"  -odq          queue the message without trying to send it now\n"
@@ -27,7 +31,7 @@ const char args_usage[] =
 	"                --device: sign in on another device with a code (RFC 8628)\n"
 	"  --version, --help\n"
 	"Accepted for compatibility and ignored for now: -bm -n -G -U -odi -odb -oem -oep\n"
-	"  -oeq -oew -om -o* -h N -L TAG -X FILE -N DSN -R RET -V ENVID\n"
+	"  -oeq -oew -om -o* -h N -L TAG -X FILE\n"
 	"See postern(1) and postern.ini(5).\n";
 
 /* Flags that take a value, as in sendmail: "-fADDR" or "-f ADDR". */
@@ -75,6 +79,25 @@ static int args_hops(struct options *o, const char *v, struct err *e)
 	return 0;
 }
 
+/* DSN options (RFC 3461), checked now so a typo is a usage error. */
+static int args_dsn(struct options *o, char flag, const char *v, struct err *e)
+{
+	unsigned notify;
+	enum dsn_ret ret;
+
+	switch (flag) {
+	case 'N':
+		o->dsn_notify = v;
+		return dsn_parse_notify(v, "option -N", &notify, e);
+	case 'R':
+		o->dsn_ret = v;
+		return dsn_parse_ret(v, "option -R", &ret, e);
+	default:
+		o->envid = v;
+		return dsn_check_envid(v, "option -V", e);
+	}
+}
+
 static int args_value(struct options *o, char flag, const char *v, struct err *e)
 {
 	if (has_control(v))
@@ -85,14 +108,15 @@ static int args_value(struct options *o, char flag, const char *v, struct err *e
 	case 'C': o->config_file = v; return 0;
 	case 'a': o->account = v; return 0;
 	case 'B':
-		if (strcasecmp(v, "7BIT") && strcasecmp(v, "8BITMIME"))
-			return err_set(e, ERR_USAGE, "option -B: body type '%s' is not 7BIT or 8BITMIME", v);
+		if (strcasecmp(v, "7BIT") && strcasecmp(v, "8BITMIME") && strcasecmp(v, "BINARYMIME"))
+			return err_set(e, ERR_USAGE, "option -B: body type '%s' is not 7BIT, 8BITMIME or "
+				       "BINARYMIME", v);
 		o->body_type = v;
 		return 0;
 	case 'h': return args_hops(o, v, e);
-	case 'N': o->dsn_notify = v; return 0;
-	case 'R': o->dsn_ret = v; return 0;
-	case 'V': o->envid = v; return 0;
+	case 'N': return args_dsn(o, flag, v, e);
+	case 'R': return args_dsn(o, flag, v, e);
+	case 'V': return args_dsn(o, flag, v, e);
 	case 'L': case 'X': return 0;
 	case 'o': return args_dash_o(o, v, e);
 	default:

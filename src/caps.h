@@ -19,6 +19,7 @@ enum cap_flag {
 	CAP_ENHANCEDSTATUSCODES = 1 << 7,
 	CAP_AUTH = 1 << 8,
 	CAP_BINARYMIME = 1 << 9,
+	CAP_REQUIRETLS = 1 << 10,
 };
 
 struct caps {

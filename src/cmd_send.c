@@ -28,6 +28,7 @@ struct send_job {
 	struct spool spool;
 	struct headers headers;
 	struct envelope env;
+	struct envelope_opts opts;
 	struct buf header_block;
 };
 
@@ -55,6 +56,9 @@ static int prepare(struct send_job *j, const struct options *o, const struct acc
 		return -1;
 	if (header_write(&j->headers, &j->header_block) < 0)
 		return err_set(e, ERR_DATA, "message: header section too large");
+	if (envelope_options(&j->opts, o, a, &j->headers, &j->header_block, j->spool.has_8bit,
+			     j->spool.long_lines, e) < 0)
+		return -1;
 	*acct = a;
 	return 0;
 }
@@ -97,8 +101,7 @@ static int bury(struct send_job *j, int prepared, struct err *e)
 static int enqueue(struct send_job *j, const struct account *a, int tried, struct err *e)
 {
 	struct queue_entry qe = {.account = a->name, .sender = j->env.sender, .rcpts = j->env.rcpts,
-				 .has_8bit = j->spool.has_8bit, .attempts = tried,
-				 .error = tried ? e->msg : NULL};
+				 .o = j->opts, .attempts = tried, .error = tried ? e->msg : NULL};
 	struct buf dir;
 	struct err qerr = {0};
 	int rc;
@@ -131,7 +134,7 @@ static int deliver(struct send_job *j, const struct options *o, const struct acc
 		   struct err *e)
 {
 	struct smtp_message m = {.sender = j->env.sender, .rcpts = &j->env.rcpts,
-				 .has_8bit = j->spool.has_8bit, .size = message_size(j)};
+				 .size = message_size(j), .o = j->opts};
 	struct session_job own = {.m = &m, .src = {.header_block = &j->header_block,
 		.fd = j->spool.fd, .body_off = j->headers.body_off, .body_end = j->spool.size}};
 	struct outbox_stats st = {0};
@@ -139,8 +142,6 @@ static int deliver(struct send_job *j, const struct options *o, const struct acc
 	struct err ignored = {0};
 	int use_queue = a->queue == QUEUE_AUTO;
 
-	if (o->body_type && strcasecmp(o->body_type, "8BITMIME") == 0)
-		m.has_8bit = 1;
 	if (o->queue_only)
 		return enqueue(j, a, 0, e);
 	buf_init(&dir, 8192);

@@ -30,7 +30,8 @@ static const struct {
 	{"from", IN_ACCOUNT}, {"domain", IN_ACCOUNT}, {"auth", IN_ACCOUNT},
 	{"user", IN_ACCOUNT}, {"password_command", IN_ACCOUNT},
 	{"password", IN_ACCOUNT}, {"timeout", IN_ACCOUNT},
-	{"refused_recipients", IN_ACCOUNT},
+	{"refused_recipients", IN_ACCOUNT}, {"dsn_notify", IN_ACCOUNT}, {"dsn_return", IN_ACCOUNT},
+	{"requiretls", IN_ACCOUNT},
 	{"oauth_provider", IN_ACCOUNT}, {"oauth_client_id", IN_ACCOUNT},
 	{"oauth_client_secret", IN_ACCOUNT}, {"oauth_tenant", IN_ACCOUNT},
 	{"oauth_scope", IN_ACCOUNT}, {"oauth_auth_url", IN_ACCOUNT},
@@ -553,6 +554,23 @@ static int load_oauth(struct loader *l, const char *section, struct account *a,
 	return oauth_fill_presets(l, section, o);
 }
 
+/* The DSN defaults of RFC 3461 (-N and -R win over them). */
+static int load_dsn(struct loader *l, const char *section, struct account *a)
+{
+	static const char *const ret_words[] = {"none", "full", "hdrs", NULL};
+	const char *v = get(l, section, "dsn_notify");
+	struct err ignored;
+	int ret;
+
+	if (v && dsn_parse_notify(v, "dsn_notify", &a->dsn_notify, &ignored) < 0)
+		return bad_value(l, section, "dsn_notify", "expected never, or a comma list of success, "
+				 "failure and delay");
+	if (get_choice(l, section, "dsn_return", ret_words, DSN_RET_NONE, &ret) < 0)
+		return -1;
+	a->dsn_ret = ret;
+	return 0;
+}
+
 static int load_account(struct loader *l, const char *section, struct account *a,
 			const struct stat *st)
 {
@@ -561,7 +579,8 @@ static int load_account(struct loader *l, const char *section, struct account *a
 						 "xoauth2", "oauthbearer", NULL};
 	static const char *const refused_words[] = {"all", "skip", NULL};
 	static const char *const queue_words[] = {"auto", "never", NULL};
-	int tls, auth, refused, queue;
+	static const char *const yes_no[] = {"no", "yes", NULL};
+	int tls, auth, refused, queue, requiretls;
 
 	a->line = scan_line_of(l->scan, section, "");
 	if (!(a->name = strdup(section)))
@@ -579,9 +598,12 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	    take_secret(l, section, "password", &a->password) < 0 ||
 	    get_number(l, section, "timeout", 1, TIMEOUT_MAX, TIMEOUT_DEFAULT, &a->timeout) < 0 ||
 	    get_choice(l, section, "refused_recipients", refused_words, REFUSED_ALL, &refused) < 0 ||
-	    get_choice(l, section, "queue", queue_words, -1, &queue) < 0)
+	    get_choice(l, section, "queue", queue_words, -1, &queue) < 0 ||
+	    get_choice(l, section, "requiretls", yes_no, 0, &requiretls) < 0 ||
+	    load_dsn(l, section, a) < 0)
 		return -1;
 	a->queue = queue;
+	a->requiretls = requiretls;
 	a->tls = tls;
 	a->auth = auth;
 	a->refused = refused;

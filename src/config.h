@@ -8,6 +8,7 @@
 #ifndef POSTERN_CONFIG_H
 #define POSTERN_CONFIG_H
 
+#include "dsn.h"
 #include "errors.h"
 
 enum tls_mode { TLS_STARTTLS, TLS_IMPLICIT };
@@ -50,6 +51,9 @@ struct account {
 	long timeout;                  /* seconds per protocol step */
 	enum refused_policy refused;
 	enum queue_policy queue;       /* what to do on a temporary failure */
+	unsigned dsn_notify;           /* dsn_notify: enum dsn_notify bits, 0 unset */
+	enum dsn_ret dsn_ret;          /* dsn_return */
+	int requiretls;                /* REQUIRETLS on every message (RFC 8689) */
 	int line;                      /* where the section starts, for messages */
 };
 

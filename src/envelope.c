@@ -11,6 +11,7 @@
 #include "b64.h"
 #include "idn.h"
 #include "log.h"
+#include "utf8.h"
 
 /* Recipient header fields read by -t; Resent- ones replace them when the
  * message is being resent (RFC 5322 section 3.6.6). */
@@ -83,17 +84,21 @@ static int has_rcpt(const struct addr_list *l, const char *spec)
 	return 0;
 }
 
-/* The form an address takes in the envelope: its domain in ASCII (IDNA),
- * and checked, so nothing can smuggle a command. Owned, or NULL. */
+/* The form an address takes in the envelope: valid UTF-8 in NFC, and
+ * checked (with its domain as A-labels), so nothing can smuggle a command.
+ * Sent as it is with SMTPUTF8, else with the A-labels. Owned, or NULL. */
 static char *envelope_spec(const char *spec, struct err *e)
 {
-	char *ascii = idn_spec_to_ascii(spec, e);
+	char *canon = idn_spec_canonical(spec, e);
+	char *ascii = canon ? idn_spec_ascii_domain(canon, e) : NULL;
+	int rc = ascii ? addr_check_spec_utf8(ascii, e) : -1;
 
-	if (ascii && addr_check_spec(ascii, e) < 0) {
-		free(ascii);
+	free(ascii);
+	if (rc < 0) {
+		free(canon);
 		return NULL;
 	}
-	return ascii;
+	return canon;
 }
 
 /* Adds the addresses in `text` (an address list) to env->rcpts: bare
@@ -461,6 +466,80 @@ int envelope_build(struct envelope *env, const struct options *o, const struct a
 	    (header_find(h, "Date", 0) < 0 && add_date(h) < 0) ||
 	    (header_find(h, "Message-ID", 0) < 0 && add_message_id(h, env->sender, a) < 0))
 		return err_set(e, ERR_DATA, "header section too large");
+	return 0;
+}
+
+/* RFC 6532: 8-bit header text must be UTF-8. Only lines with a non-ASCII
+ * byte are judged, so ASCII headers pass as they always have. */
+static int check_header_utf8(const struct buf *block, int *has_utf8, struct err *e)
+{
+	const char *p = block->data ? block->data : "", *end = p + block->len;
+
+	*has_utf8 = 0;
+	while (p < end) {
+		const char *eol = memchr(p, '\r', (size_t)(end - p));
+		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p), off = 0, name = 0;
+		const char *why;
+		if (utf8_has_nonascii(p, n)) {
+			*has_utf8 = 1;
+			if ((why = utf8_problem(p, n, UTF8_ALLOW_TAB, &off))) {
+				while (name < n && name < 40 && p[name] != ':' && (unsigned char)p[name] < 0x80)
+					name++;
+				return err_set(e, ERR_DATA, "header %.*s: %s at byte %zu (RFC 6532 allows "
+					       "only UTF-8 here)", (int)name, p, why, off + 1);
+			}
+		}
+		p += n + 2;
+	}
+	return 0;
+}
+
+/* "TLS-Required: No" (RFC 8689 section 5): the author asks that delivery
+ * not be held to TLS policies, which REQUIRETLS would do. */
+static int tls_required_no(const struct headers *h)
+{
+	int i = header_find(h, "TLS-Required", 0);
+	char *v = i >= 0 ? header_value(h, i) : NULL;
+	const char *p = v;
+	int no;
+
+	while (p && (*p == ' ' || *p == '\t'))
+		p++;
+	no = p && strncasecmp(p, "no", 2) == 0 && strspn(p + 2, " \t") == strlen(p + 2);
+	free(v);
+	return no;
+}
+
+static int body_type_of(const char *b)
+{
+	if (!b || strcasecmp(b, "7BIT") == 0)
+		return BODY_7BIT;
+	return strcasecmp(b, "8BITMIME") == 0 ? BODY_8BITMIME : BODY_BINARYMIME;
+}
+
+int envelope_options(struct envelope_opts *out, const struct options *o, const struct account *a,
+		     const struct headers *h, const struct buf *header_block, int has_8bit,
+		     int long_lines, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	out->has_8bit = has_8bit;
+	out->long_lines = long_lines;
+	out->body_type = body_type_of(o->body_type);
+	if (check_header_utf8(header_block, &out->utf8_headers, e) < 0)
+		return -1;
+	out->dsn_notify = a->dsn_notify;
+	out->dsn_ret = a->dsn_ret;
+	if ((o->dsn_notify && dsn_parse_notify(o->dsn_notify, "option -N", &out->dsn_notify, e) < 0) ||
+	    (o->dsn_ret && dsn_parse_ret(o->dsn_ret, "option -R", &out->dsn_ret, e) < 0) ||
+	    (o->envid && dsn_check_envid(o->envid, "option -V", e) < 0))
+		return -1;
+	if (o->envid)
+		snprintf(out->envid, sizeof out->envid, "%s", o->envid);
+	out->requiretls = a->requiretls;
+	if (out->requiretls && tls_required_no(h)) {
+		out->requiretls = 0;
+		log_info("the message says TLS-Required: No, so no REQUIRETLS (RFC 8689 section 5)");
+	}
 	return 0;
 }
 

@@ -12,8 +12,25 @@
 #include "alias.h"
 #include "args.h"
 #include "config.h"
+#include "dsn.h"
 #include "errors.h"
 #include "header.h"
+
+/* The body types of RFC 6152 and RFC 3030, in increasing need. */
+enum body_type { BODY_7BIT, BODY_8BITMIME, BODY_BINARYMIME };
+
+/* What the message needs of the server and what it asks of it: decided
+ * once when it is submitted, and kept with it in the queue. */
+struct envelope_opts {
+	int has_8bit;                /* a byte >= 0x80 anywhere */
+	int long_lines;              /* a line longer than 998 octets (RFC 5321 4.5.3.1.6) */
+	int utf8_headers;            /* UTF-8 in the header section (RFC 6532) */
+	enum body_type body_type;    /* -B: at least this (the content may need more) */
+	unsigned dsn_notify;         /* enum dsn_notify bits; 0: not asked */
+	enum dsn_ret dsn_ret;
+	char envid[DSN_ENVID_MAX + 1];   /* "" when not asked */
+	int requiretls;              /* REQUIRETLS on MAIL FROM (RFC 8689) */
+};
 
 struct envelope {
 	char *sender;            /* "" is the null sender <> */
@@ -31,6 +48,14 @@ int envelope_option_sender(const struct options *o, char **out, struct err *e);
 /* Builds the envelope and rewrites h. `aliases` may be NULL (none). */
 int envelope_build(struct envelope *env, const struct options *o, const struct account *a,
 		   const struct aliases *aliases, struct headers *h, struct err *e);
+
+/* Fills what the message needs and asks (struct envelope_opts): the body
+ * flags from the spool, -B, DSN from -N/-R/-V or the account, REQUIRETLS
+ * from the account unless the message says "TLS-Required: No". ERR_DATA
+ * when 8-bit header text is not UTF-8, ERR_USAGE for bad -N/-R/-V. */
+int envelope_options(struct envelope_opts *out, const struct options *o, const struct account *a,
+		     const struct headers *h, const struct buf *header_block, int has_8bit,
+		     int long_lines, struct err *e);
 
 void envelope_free(struct envelope *env);
 

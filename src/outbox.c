@@ -116,7 +116,7 @@ static int take_due(const struct config *cfg, const char *qdir, const struct acc
 			continue;
 		}
 		t->m = (struct smtp_message){.sender = t->qe.sender, .rcpts = &t->qe.rcpts,
-					     .size = t->qe.size, .has_8bit = t->qe.has_8bit};
+					     .size = t->qe.size, .o = t->qe.o};
 		n++;
 	}
 	for (int i = 0; i < count; i++)

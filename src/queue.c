@@ -121,12 +121,28 @@ static void new_id(char *id, size_t n)
 		 rnd[5]);
 }
 
+/* The message's options, one "key value" line each; absent keys keep
+ * their defaults, so older entries read as they were written. */
+static int opts_text(const struct envelope_opts *o, struct buf *b)
+{
+	if (buf_appendf(b, "8bit %d\nlonglines %d\nutf8headers %d\nbody %d\nrequiretls %d\n",
+			o->has_8bit, o->long_lines, o->utf8_headers, (int)o->body_type,
+			o->requiretls) < 0)
+		return -1;
+	if (o->dsn_notify && (buf_appends(b, "notify ") < 0 || dsn_notify_format(b, o->dsn_notify) < 0 ||
+			      buf_appends(b, "\n") < 0))
+		return -1;
+	if (o->dsn_ret && buf_appendf(b, "ret %s\n", dsn_ret_name(o->dsn_ret)) < 0)
+		return -1;
+	return *o->envid ? buf_appendf(b, "envid %s\n", o->envid) : 0;
+}
+
 /* The envelope file's text. */
 static int env_text(const struct queue_entry *qe, struct buf *b)
 {
-	if (buf_appendf(b, "%s\naccount %s\nsender %s\n8bit %d\nfirst %lld\nnext %lld\nattempts %d\n",
-			ENV_MAGIC, qe->account, qe->sender, qe->has_8bit, qe->first, qe->next,
-			qe->attempts) < 0)
+	if (buf_appendf(b, "%s\naccount %s\nsender %s\nfirst %lld\nnext %lld\nattempts %d\n",
+			ENV_MAGIC, qe->account, qe->sender, qe->first, qe->next, qe->attempts) < 0 ||
+	    opts_text(&qe->o, b) < 0)
 		return -1;
 	for (int i = 0; i < qe->rcpts.n; i++)
 		if (buf_appendf(b, "rcpt %s\n", qe->rcpts.v[i].spec) < 0)
@@ -209,10 +225,45 @@ int queue_add(const char *dir, struct queue_entry *qe, const struct buf *header_
 	return rc;
 }
 
+/* Reads one line of opts_text(); 1 when the key is not one of them. */
+static int opts_line(struct envelope_opts *o, const char *key, const char *v)
+{
+	const struct {
+		const char *key;
+		int *flag;
+	} flags[] = {
+		{"8bit", &o->has_8bit}, {"longlines", &o->long_lines},
+		{"utf8headers", &o->utf8_headers}, {"requiretls", &o->requiretls},
+	};
+	struct err ignored;
+	const char *errstr = NULL;
+
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		if (strcmp(key, flags[i].key) == 0) {
+			*flags[i].flag = (int)strtonum(v, 0, 1, &errstr);
+			return errstr ? -1 : 0;
+		}
+	if (strcmp(key, "body") == 0) {
+		o->body_type = (enum body_type)strtonum(v, BODY_7BIT, BODY_BINARYMIME, &errstr);
+		return errstr ? -1 : 0;
+	}
+	if (strcmp(key, "notify") == 0)
+		return dsn_parse_notify(v, "notify", &o->dsn_notify, &ignored);
+	if (strcmp(key, "ret") == 0)
+		return dsn_parse_ret(v, "ret", &o->dsn_ret, &ignored);
+	if (strcmp(key, "envid") == 0)
+		return dsn_check_envid(v, "envid", &ignored) < 0 ? -1 :
+		       (snprintf(o->envid, sizeof o->envid, "%s", v), 0);
+	return 1;
+}
+
 static int env_line(struct queue_entry *qe, const char *key, const char *v)
 {
 	const char *errstr = NULL;
+	int rc = opts_line(&qe->o, key, v);
 
+	if (rc <= 0)
+		return rc;
 	if (strcmp(key, "account") == 0)
 		return (qe->account = strdup(v)) ? 0 : -1;
 	if (strcmp(key, "sender") == 0)
@@ -221,9 +272,7 @@ static int env_line(struct queue_entry *qe, const char *key, const char *v)
 		return addr_list_add(&qe->rcpts, NULL, v);
 	if (strcmp(key, "error") == 0)
 		return (qe->error = strdup(v)) ? 0 : -1;
-	if (strcmp(key, "8bit") == 0)
-		qe->has_8bit = (int)strtonum(v, 0, 1, &errstr);
-	else if (strcmp(key, "first") == 0)
+	if (strcmp(key, "first") == 0)
 		qe->first = strtonum(v, 0, 1LL << 40, &errstr);
 	else if (strcmp(key, "next") == 0)
 		qe->next = strtonum(v, 0, 1LL << 40, &errstr);

@@ -19,6 +19,7 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "envelope.h"
 #include "errors.h"
 
 struct queue_entry {
@@ -26,7 +27,7 @@ struct queue_entry {
 	char *account;
 	char *sender;
 	struct addr_list rcpts;
-	int has_8bit;
+	struct envelope_opts o;   /* body type, DSN, REQUIRETLS: as when submitted */
 	long long first;       /* when it was queued (epoch seconds) */
 	long long next;        /* not to be tried before */
 	int attempts;

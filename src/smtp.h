@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "caps.h"
 #include "config.h"
+#include "envelope.h"
 #include "errors.h"
 #include "reply.h"
 #include "sasl.h"
@@ -47,16 +48,11 @@ struct smtp_params {
 	enum refused_policy refused;
 };
 
-/* The body types of RFC 6152 and RFC 3030, in increasing need. */
-enum body_type { BODY_7BIT, BODY_8BITMIME, BODY_BINARYMIME };
-
 struct smtp_message {
 	const char *sender;          /* "" for <> */
 	const struct addr_list *rcpts;
 	off_t size;                  /* the exact bytes sent by BDAT */
-	int has_8bit;                /* a byte >= 0x80 anywhere */
-	int long_lines;              /* a line longer than 998 octets (RFC 5321 4.5.3.1.6) */
-	enum body_type body_type;    /* -B: at least this (the guess may raise it) */
+	struct envelope_opts o;
 };
 
 struct smtp_expect {
@@ -88,6 +84,7 @@ struct smtp {
 	int chunks_in_flight;        /* BDAT replies still to come */
 	int last_sent;               /* the BDAT LAST command is out */
 	int rcpts_settled;           /* every RCPT reply is in */
+	int utf8;                    /* this transaction uses SMTPUTF8 (RFC 6531) */
 	int batch;                   /* more messages follow on this connection */
 	int msg_failed;              /* batch: draining replies of a failed message */
 	int message_failed;          /* the failure is this message's own (MAIL, RCPT, DATA) */

@@ -19,6 +19,7 @@ struct spool {
 	off_t header_end;   /* offset just past the first empty line, or -1 */
 	long lines;
 	int has_8bit;       /* any byte >= 0x80 */
+	int long_lines;     /* a line longer than 998 octets (RFC 5321 4.5.3.1.6) */
 };
 
 /* Reads in_fd to EOF (or the lone-dot line); ERR_DATA for a NUL byte

@@ -505,8 +505,8 @@ static void run_scenario(const struct scenario *sc)
 		.creds = {sc->no_auth ? NULL : "user", "pass"}, .refused = sc->refused};
 	struct smtp_message m = {
 		.sender = sc->null_sender ? "" : "me@example.com", .rcpts = &rcpts,
-		.size = sc->size ? sc->size : 1234, .has_8bit = sc->has_8bit,
-		.long_lines = sc->long_lines, .body_type = sc->body_type};
+		.size = sc->size ? sc->size : 1234, .o = {.has_8bit = sc->has_8bit,
+		.long_lines = sc->long_lines, .body_type = sc->body_type}};
 	struct addr_list one = {rcpts.v, 1};
 	struct err e = {0}, fe = {0};
 	struct smtp s;
