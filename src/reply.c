@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "status.h"
 
 void reply_init(struct reply *r)
 {
@@ -81,12 +82,16 @@ int reply_feed(struct reply *r, const char *line, size_t len, struct err *e)
 	return len == 3 || line[3] == ' ';
 }
 
+/* A refusal's enhanced code in words (RFC 3463, one table in status.c),
+ * so "550 5.2.2 ..." also says "[mailbox full]". */
 const char *reply_summary(const struct reply *r, char *out, size_t outsz)
 {
+	const char *words = reply_class(r) >= 4 ? status_words(r->enhanced) : NULL;
 	size_t n;
 
-	snprintf(out, outsz, "%d%s%.300s", r->code, r->text.len ? " " : "",
-		 r->text.data ? r->text.data : "");
+	snprintf(out, outsz, "%d%s%.300s%s%s%s", r->code, r->text.len ? " " : "",
+		 r->text.data ? r->text.data : "", words ? " [" : "", words ? words : "",
+		 words ? "]" : "");
 	for (n = 0; out[n]; n++)
 		if (out[n] == '\n' || (unsigned char)out[n] < 0x20)
 			out[n] = ' ';

@@ -26,7 +26,9 @@ void reply_free(struct reply *r);
  * that changes between lines, or more than REPLY_LINES_MAX lines. */
 int reply_feed(struct reply *r, const char *line, size_t len, struct err *e);
 
-/* "550 5.1.1 text" on one line, bounded, for error messages. */
+/* "550 5.1.1 text [bad destination mailbox]" on one line, bounded, for
+ * error messages: a 4xx or 5xx with a known enhanced code ends with it
+ * in words. */
 const char *reply_summary(const struct reply *r, char *out, size_t outsz);
 
 /* The class digit: 2, 3, 4 or 5. */
