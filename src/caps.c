@@ -19,7 +19,7 @@ static const struct {
 	{"8BITMIME", CAP_8BITMIME}, {"SMTPUTF8", CAP_SMTPUTF8}, {"DSN", CAP_DSN},
 	{"CHUNKING", CAP_CHUNKING}, {"ENHANCEDSTATUSCODES", CAP_ENHANCEDSTATUSCODES},
 	{"AUTH", CAP_AUTH}, {"BINARYMIME", CAP_BINARYMIME},
-	{"REQUIRETLS", CAP_REQUIRETLS},
+	{"REQUIRETLS", CAP_REQUIRETLS}, {"LIMITS", CAP_LIMITS},
 };
 
 /* "AUTH PLAIN LOGIN" and the old "AUTH=PLAIN LOGIN" both list mechanisms. */
@@ -53,6 +53,33 @@ static unsigned long long parse_size(const char *p, const char *end)
 	return v;
 }
 
+/* "LIMITS RCPTMAX=50 MAILMAX=1000 RCPTDOMAINMAX=1" (RFC 9422 section 4):
+ * a value that is not a positive number of at most 9 digits is ignored. */
+static void parse_limits(struct caps *c, const char *p, const char *end)
+{
+	static const char *const names[] = {"RCPTMAX=", "MAILMAX=", "RCPTDOMAINMAX="};
+	unsigned *slots[] = {&c->rcptmax, &c->mailmax, &c->rcptdomainmax};
+
+	while (p < end) {
+		const char *w;
+		while (p < end && *p == ' ')
+			p++;
+		w = p;
+		while (p < end && *p != ' ')
+			p++;
+		for (size_t i = 0; i < 3; i++) {
+			size_t kl = strlen(names[i]), digits = 0;
+			unsigned v = 0;
+			if ((size_t)(p - w) <= kl || strncasecmp(w, names[i], kl) != 0)
+				continue;
+			for (const char *d = w + kl; d < p && *d >= '0' && *d <= '9' && digits < 9; d++)
+				v = v * 10 + (unsigned)(*d - '0'), digits++;
+			if (digits == (size_t)(p - w) - kl && v > 0)
+				*slots[i] = v;
+		}
+	}
+}
+
 static void parse_line(struct caps *c, const char *p, const char *end)
 {
 	size_t kw = 0;
@@ -64,6 +91,8 @@ static void parse_line(struct caps *c, const char *p, const char *end)
 			continue;
 		if (keywords[i].flag == CAP_AUTH)
 			parse_auth(c, p + kw, end);
+		else if (keywords[i].flag == CAP_LIMITS)
+			c->flags |= CAP_LIMITS, parse_limits(c, p + kw, end);
 		else
 			c->flags |= keywords[i].flag;
 		if (keywords[i].flag == CAP_SIZE)

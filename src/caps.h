@@ -20,10 +20,12 @@ enum cap_flag {
 	CAP_AUTH = 1 << 8,
 	CAP_BINARYMIME = 1 << 9,
 	CAP_REQUIRETLS = 1 << 10,
+	CAP_LIMITS = 1 << 11,
 };
 
 struct caps {
 	unsigned flags;
+	unsigned rcptmax, mailmax, rcptdomainmax;   /* LIMITS (RFC 9422); 0: none */
 	unsigned long long size_limit;  /* 0: none announced */
 	unsigned auth_mechs;            /* bits from sasl.h */
 };

@@ -130,6 +130,26 @@ static int enqueue(struct send_job *j, const struct account *a, int tried, struc
 	return 0;
 }
 
+/* Some transactions went before one failed (LIMITS, 452): only the
+ * recipients still without the message are queued or reported. */
+static int keep_left_over(struct send_job *j, const struct smtp_message *m, struct err *e)
+{
+	struct addr_list left = {0};
+	int done = smtp_left_over(m, &left);
+
+	if (done < 0) {
+		addr_list_free(&left);
+		return err_set(e, ERR_OS, "out of memory");
+	}
+	if (done == 0)
+		return 0;
+	err_append(e, "%d of %d recipients already have the message, the other %d do not",
+		   done, j->env.rcpts.n, left.n);
+	addr_list_free(&j->env.rcpts);
+	j->env.rcpts = left;
+	return 0;
+}
+
 static int deliver(struct send_job *j, const struct options *o, const struct account *a,
 		   struct err *e)
 {
@@ -141,9 +161,11 @@ static int deliver(struct send_job *j, const struct options *o, const struct acc
 	struct buf dir;
 	struct err ignored = {0};
 	int use_queue = a->queue == QUEUE_AUTO;
+	unsigned char state[ADDRS_MAX] = {0};
 
 	if (o->queue_only)
 		return enqueue(j, a, 0, e);
+	m.rcpt_state = state;
 	buf_init(&dir, 8192);
 	if (use_queue && queue_dir(&dir, &ignored) < 0)
 		buf_reset(&dir);   /* no queue folder: send alone, report as before */
@@ -156,6 +178,8 @@ static int deliver(struct send_job *j, const struct options *o, const struct acc
 	}
 	if (own.done == -1)
 		*e = own.err;
+	if (keep_left_over(j, &m, e) < 0)
+		return -1;
 	log_outcome(j, a, 0, e->msg);
 	if (err_is_temporary(e->kind))
 		return use_queue ? enqueue(j, a, 1, e) : -1;

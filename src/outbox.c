@@ -22,6 +22,7 @@ struct taken {
 	struct queue_entry qe;
 	int fd;
 	struct smtp_message m;
+	unsigned char *state;     /* enum rcpt_state per recipient */
 	int recorded;
 };
 
@@ -115,8 +116,9 @@ static int take_due(const struct config *cfg, const char *qdir, const struct acc
 			close(fd);
 			continue;
 		}
+		t->state = calloc((size_t)t->qe.rcpts.n, 1);
 		t->m = (struct smtp_message){.sender = t->qe.sender, .rcpts = &t->qe.rcpts,
-					     .size = t->qe.size, .o = t->qe.o};
+					     .size = t->qe.size, .o = t->qe.o, .rcpt_state = t->state};
 		n++;
 	}
 	for (int i = 0; i < count; i++)
@@ -125,10 +127,29 @@ static int take_due(const struct config *cfg, const char *qdir, const struct acc
 	return n;
 }
 
+/* The recipients that already have the message leave the entry: a
+ * later try or a report concerns only the others. */
+static void drop_delivered(struct taken *t, char *why, size_t n)
+{
+	struct addr_list left = {0};
+	int done = smtp_left_over(&t->m, &left);
+
+	if (done > 0) {
+		size_t len = strlen(why);
+		snprintf(why + len, n - len, "; %d of %d recipients already have the message", done,
+			 t->qe.rcpts.n);
+		addr_list_free(&t->qe.rcpts);
+		t->qe.rcpts = left;
+	} else {
+		addr_list_free(&left);
+	}
+}
+
 static void record(const char *qdir, struct taken *t, const struct session_job *job,
 		   const struct err *conn_err, struct outbox_stats *st)
 {
 	struct err e2 = {0};
+	char why[ERR_MSG_MAX + 80];
 
 	if (job->done == 1) {
 		queue_remove(qdir, t->qe.id, &e2);
@@ -136,12 +157,17 @@ static void record(const char *qdir, struct taken *t, const struct session_job *
 		log_message(1, "queued %s sent: %s", t->qe.id, job->final);
 		st->sent++;
 	} else if (job->done == -1 && !err_is_temporary(job->err.kind)) {
-		give_up(qdir, t, job->err.msg, st);
+		snprintf(why, sizeof why, "%s", job->err.msg);
+		drop_delivered(t, why, sizeof why);
+		give_up(qdir, t, why, st);
 	} else {
 		/* Deferred, or not settled because the session failed around it.
 		 * A message whose final dot got no reply stays too: a possible
 		 * duplicate is better than a loss. */
-		defer(qdir, t, job->done == -1 || job->err.kind ? job->err.msg : conn_err->msg, st);
+		snprintf(why, sizeof why, "%s", job->done == -1 || job->err.kind ? job->err.msg
+										  : conn_err->msg);
+		drop_delivered(t, why, sizeof why);
+		defer(qdir, t, why, st);
 	}
 	t->recorded = 1;
 }
@@ -278,6 +304,7 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 	for (int i = 0; i < ntaken; i++) {
 		close(taken[i].fd);
 		queue_entry_free(&taken[i].qe);
+		free(taken[i].state);
 	}
 	free(taken);
 	free(jobs);

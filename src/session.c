@@ -181,7 +181,22 @@ static void settle(struct session_job *jobs, int j, int done, const struct reply
  * with done = 1 (accepted), -1 (refused: its err says why) or 0 (not
  * settled: the session failed around it, err says why). Returns -1 when
  * the session failed before every job was settled. */
-static int run(struct conn *c, struct smtp *s, const struct tls_policy *tp,
+/* LIMITS MAILMAX: QUIT went out; a new connection, as the first was made. */
+static int reconnect(struct conn *c, const struct account *a, const struct tls_policy *tp,
+		     struct smtp *s, struct err *e)
+{
+	if (flush_out(c, s, e) < 0)
+		return -1;
+	conn_close(c);
+	if (conn_open(c, a->host, a->port, a->timeout, e) < 0)
+		return -1;
+	conn_step(c);
+	if (a->tls == TLS_IMPLICIT && conn_start_tls(c, tp, e) < 0)
+		return err_prefix(e, "TLS");
+	return 0;
+}
+
+static int run(const struct account *a, struct conn *c, struct smtp *s, const struct tls_policy *tp,
 	       struct session_job *jobs, int n, struct reply *r, const struct session_hooks *h)
 {
 	int j = 0;
@@ -240,6 +255,11 @@ static int run(struct conn *c, struct smtp *s, const struct tls_policy *tp,
 			smtp_set_batch(s, j + 1 < n);
 			act = smtp_next_message(s, jobs[j].m, e);
 			break;
+		case SMTP_RECONNECT:
+			if (reconnect(c, a, tp, s, e) < 0)
+				goto failed;
+			act = smtp_reconnected(s, a->tls == TLS_IMPLICIT);
+			break;
 		case SMTP_CLOSE:
 			settle(jobs, j, 1, r, h);
 			return 0;
@@ -289,7 +309,7 @@ int session_send_batch(const struct account *a, const struct smtp_params *p,
 	}
 	smtp_init(&s, p, jobs[0].m, &jobs[0].err);
 	reply_init(&r);
-	rc = run(&c, &s, &tp, jobs, n, &r, h);
+	rc = run(a, &c, &s, &tp, jobs, n, &r, h);
 	finish(&c, &s, jobs[n - 1].done == 1);
 	reply_free(&r);
 	smtp_free(&s);

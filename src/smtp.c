@@ -32,6 +32,7 @@ void smtp_init(struct smtp *s, const struct smtp_params *p, const struct smtp_me
 	buf_init(&s->out, (ADDRS_MAX + 8) * (size_t)CMD_LINE_MAX);
 	buf_init(&s->refusals, ERR_MSG_MAX);
 	buf_init(&s->withheld, CMD_LINE_MAX);
+	smtp_reset_message(s);
 }
 
 void smtp_free(struct smtp *s)
@@ -322,6 +323,19 @@ enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m,
 	smtp_expect(s, S_RSET, 0);
 	s->state = S_RSET;
 	return SMTP_READ;
+}
+
+enum smtp_action smtp_reconnected(struct smtp *s, int tls_active)
+{
+	if (s->sasl_active)
+		sasl_end(&s->sasl);
+	s->sasl_active = 0;
+	buf_wipe(&s->withheld);
+	memset(&s->caps, 0, sizeof s->caps);
+	s->tls_active = tls_active;
+	s->txns = 0;
+	s->qhead = s->qlen = 0;
+	return smtp_start(s);
 }
 
 enum smtp_action smtp_quit(struct smtp *s)

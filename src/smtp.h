@@ -38,6 +38,8 @@ enum smtp_action {
 	SMTP_FAIL,        /* failed, e is set; send `out` unless abort_connection */
 	SMTP_MSG_DONE,    /* batch: this message was accepted; smtp_next_message or smtp_quit */
 	SMTP_MSG_FAILED,  /* batch: this message failed (e set), the connection is still fine */
+	SMTP_RECONNECT,   /* LIMITS MAILMAX reached: send `out` (QUIT), connect again, then
+			   * smtp_reconnected; the message goes on where it was */
 };
 
 struct smtp_params {
@@ -48,11 +50,25 @@ struct smtp_params {
 	enum refused_policy refused;
 };
 
+/* What became of each recipient (smtp_message.rcpt_state). */
+enum rcpt_state {
+	RCPT_PENDING,     /* not yet tried, or left for the next transaction */
+	RCPT_DELIVERED,   /* the server took the message for it */
+	RCPT_SKIPPED,     /* refused, and refused_recipients = skip sent to the others */
+	RCPT_ACCEPTED,    /* accepted in the transaction under way */
+	RCPT_FAILED,      /* refused or deferred in a transaction that did not go */
+};
+
 struct smtp_message {
 	const char *sender;          /* "" for <> */
 	const struct addr_list *rcpts;
 	off_t size;                  /* the exact bytes sent by BDAT */
 	struct envelope_opts o;
+	/* One enum rcpt_state per recipient, zeroed by the caller, filled in
+	 * as the server answers; NULL: kept inside struct smtp. A message may
+	 * take several transactions (LIMITS RCPTMAX, 452 too many recipients),
+	 * so on failure some recipients may already have it. */
+	unsigned char *rcpt_state;
 };
 
 struct smtp_expect {
@@ -73,7 +89,13 @@ struct smtp {
 	struct sasl_session sasl;
 	int sasl_active;
 	struct buf withheld;         /* an initial response too long for the AUTH line */
-	int rcpt_next;               /* without pipelining: the next RCPT to send */
+	int rcpt_next;               /* without pipelining: the next RCPT to send (txn index) */
+	int txn[ADDRS_MAX];          /* the recipients of this transaction */
+	int ntxn;
+	unsigned char own_state[ADDRS_MAX];
+	unsigned char *rs;           /* msg->rcpt_state, or own_state */
+	int txns;                    /* transactions started on this connection */
+	int overflow;                /* "452 too many recipients": left for the next one */
 	int accepted, refused, deferred;
 	struct buf refusals;         /* "<a>: 550 ...; <b>: ..." for the error */
 	int abort_connection;        /* in DATA mode: close without the final dot */
@@ -111,8 +133,15 @@ void smtp_set_batch(struct smtp *s, int more);
 /* The next message of a batch, with its own error slot; RSET first when
  * the previous one failed. */
 enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m, struct err *e);
+/* A new connection after SMTP_RECONNECT: greeting, EHLO, TLS and AUTH
+ * again, then the transactions go on. */
+enum smtp_action smtp_reconnected(struct smtp *s, int tls_active);
 /* Ends a batch politely. */
 enum smtp_action smtp_quit(struct smtp *s);
+
+/* After a failed send: how many recipients already have the message; when
+ * some do, `left` (empty on entry) gets the others, which still want it. */
+int smtp_left_over(const struct smtp_message *m, struct addr_list *left);
 
 /* Replies still expected (pipelined commands in flight). */
 int smtp_expected(const struct smtp *s);

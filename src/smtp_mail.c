@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dsn.h"
 #include "idn.h"
@@ -151,13 +152,11 @@ static enum smtp_action start_body(struct smtp *s)
  * recipient; otherwise LAST follows once the RCPT replies are in. */
 static enum smtp_action pipelined_flight(struct smtp *s)
 {
-	const struct smtp_message *m = s->msg;
-
-	for (s->rcpt_next = 0; s->rcpt_next < m->rcpts->n; s->rcpt_next++)
-		if (send_rcpt(s, s->rcpt_next) < 0)
+	for (s->rcpt_next = 0; s->rcpt_next < s->ntxn; s->rcpt_next++)
+		if (send_rcpt(s, s->txn[s->rcpt_next]) < 0)
 			return smtp_fail(s);
 	if (s->bdat)
-		return send_chunk(s, m->rcpts->n == 1);
+		return send_chunk(s, s->ntxn == 1);
 	if (smtp_cmd(s, SHOW_ALL, "DATA") < 0)
 		return smtp_fail(s);
 	smtp_expect(s, S_DATA, 0);
@@ -231,6 +230,52 @@ static int mail_params(struct buf *b, struct smtp *s, const char *body)
 	return 0;
 }
 
+/* The domain of recipient i, for RCPTDOMAINMAX. */
+static const char *rcpt_domain(const struct smtp *s, int i)
+{
+	const char *at = strrchr(s->msg->rcpts->v[i].spec, '@');
+
+	return at ? at + 1 : "";
+}
+
+/* Is the domain of recipient i new to this transaction, and may it join? */
+static int domain_fits(const struct smtp *s, int i, int *ndomains)
+{
+	for (int k = 0; k < s->ntxn; k++)
+		if (strcasecmp(rcpt_domain(s, s->txn[k]), rcpt_domain(s, i)) == 0)
+			return 1;
+	if (s->caps.rcptdomainmax && *ndomains >= (int)s->caps.rcptdomainmax)
+		return 0;
+	(*ndomains)++;
+	return 1;
+}
+
+/* The recipients of the next transaction: the pending ones, at most
+ * RCPTMAX of them from at most RCPTDOMAINMAX domains (RFC 9422 section
+ * 4); the rest wait for the transactions after it. */
+static int pick_transaction(struct smtp *s)
+{
+	int max = s->caps.rcptmax && s->caps.rcptmax < ADDRS_MAX ? (int)s->caps.rcptmax : ADDRS_MAX;
+	int ndomains = 0;
+
+	s->ntxn = 0;
+	for (int i = 0; i < s->msg->rcpts->n && s->ntxn < max; i++)
+		if (s->rs[i] == RCPT_PENDING && domain_fits(s, i, &ndomains))
+			s->txn[s->ntxn++] = i;
+	return s->ntxn;
+}
+
+/* LIMITS MAILMAX (RFC 9422 section 4.2): this connection has had its
+ * transactions; QUIT, and go on over a new one. */
+static enum smtp_action reconnect(struct smtp *s)
+{
+	log_info("LIMITS: MAILMAX=%u transactions done on this connection; connecting again",
+		 s->caps.mailmax);
+	smtp_cmd(s, SHOW_ALL, "QUIT");
+	s->state = S_QUIT;
+	return SMTP_RECONNECT;
+}
+
 enum smtp_action smtp_start_mail(struct smtp *s)
 {
 	const struct smtp_message *m = s->msg;
@@ -239,8 +284,15 @@ enum smtp_action smtp_start_mail(struct smtp *s)
 	char *sender;
 	int unsendable, rc;
 
+	if (s->caps.mailmax && s->txns >= (int)s->caps.mailmax)
+		return reconnect(s);
 	if (server_can_take(s) < 0)
 		return smtp_fail_message(s);
+	if (pick_transaction(s) == 0) {
+		err_set(s->e, ERR_SOFTWARE, "MAIL: no recipient left to send to");
+		return smtp_fail_message(s);
+	}
+	s->txns++;
 	body = body_param(s, &unsendable);
 	if (unsendable) {
 		err_set(s->e, ERR_DATA, "MAIL: the message has %s, and the server offers no %s",
@@ -275,7 +327,7 @@ enum smtp_action smtp_on_mail(struct smtp *s, const struct reply *r)
 			return SMTP_READ;
 		s->state = S_RCPT;
 		s->rcpt_next = 0;
-		return send_rcpt(s, s->rcpt_next++) < 0 ? smtp_fail(s) : SMTP_READ;
+		return send_rcpt(s, s->txn[s->rcpt_next++]) < 0 ? smtp_fail(s) : SMTP_READ;
 	}
 	snprintf(step, sizeof step, "MAIL FROM:<%s>", s->msg->sender);
 	if (r->code == 552)
@@ -298,11 +350,15 @@ static const char *refusals(const struct smtp *s)
 	return s->refusals.data ? s->refusals.data : "";
 }
 
-/* After every RCPT reply: may the body go? Sets the error when not. */
+/* Once every RCPT reply of the transaction is in: may the body go? Sets
+ * the error when not. Refused recipients that are skipped are settled. */
 static int recipients_ok(struct smtp *s)
 {
-	int n = s->msg->rcpts->n;
+	int n = s->ntxn;
 
+	if (s->overflow && !s->accepted)
+		return err_set(s->e, ERR_TEMP, "RCPT: the server takes no more recipients now: %s",
+			       refusals(s));
 	if (s->deferred)
 		return err_set(s->e, ERR_TEMP, "RCPT: %d of %d recipients deferred by server, nothing "
 			       "sent: %s", s->deferred, n, refusals(s));
@@ -314,23 +370,40 @@ static int recipients_ok(struct smtp *s)
 	if (s->refused)
 		log_warn("RCPT: %d of %d recipients refused by server, sending to the others: %s",
 			 s->refused, n, refusals(s));
+	for (int k = 0; k < s->ntxn; k++)
+		if (s->rs[s->txn[k]] == RCPT_FAILED)
+			s->rs[s->txn[k]] = RCPT_SKIPPED;
 	return 0;
+}
+
+/* RFC 5321 section 4.5.3.1.10: "452 too many recipients" (or the 552 of
+ * older servers) leaves the recipient for the next transaction. */
+static int too_many(const struct reply *r)
+{
+	return (r->code == 452 || r->code == 552) &&
+	       (strcmp(r->enhanced, "4.5.3") == 0 || strcmp(r->enhanced, "5.5.3") == 0 ||
+		(!*r->enhanced && r->text.data && strcasestr(r->text.data, "too many recipients")));
 }
 
 enum smtp_action smtp_on_rcpt(struct smtp *s, const struct reply *r, int i)
 {
-	if (reply_class(r) == 2)     /* 250, 251, and anything else positive */
+	if (reply_class(r) == 2) {   /* 250, 251, and anything else positive */
 		s->accepted++;
-	else if (reply_class(r) == 4)
-		s->deferred++, note_refusal(s, i, r);
-	else if (reply_class(r) == 5)
-		s->refused++, note_refusal(s, i, r);
-	else
+		s->rs[i] = RCPT_ACCEPTED;
+	} else if (too_many(r)) {
+		s->overflow++;
+		note_refusal(s, i, r);
+	} else if (reply_class(r) == 4 || reply_class(r) == 5) {
+		*(reply_class(r) == 4 ? &s->deferred : &s->refused) += 1;
+		s->rs[i] = RCPT_FAILED;
+		note_refusal(s, i, r);
+	} else {
 		return smtp_fail_reply(s, r, ERR_PROTOCOL, "RCPT", "unexpected reply");
+	}
 	if (s->caps.flags & CAP_PIPELINING)
 		return SMTP_READ;
-	if (s->rcpt_next < s->msg->rcpts->n)
-		return send_rcpt(s, s->rcpt_next++) < 0 ? smtp_fail(s) : SMTP_READ;
+	if (s->rcpt_next < s->ntxn)
+		return send_rcpt(s, s->txn[s->rcpt_next++]) < 0 ? smtp_fail(s) : SMTP_READ;
 	if (recipients_ok(s) < 0)
 		return smtp_fail_message(s);
 	return start_body(s);
@@ -365,8 +438,36 @@ enum smtp_action smtp_body_sent(struct smtp *s)
 	return SMTP_READ;
 }
 
+static void txn_reset(struct smtp *s)
+{
+	s->accepted = s->refused = s->deferred = s->overflow = 0;
+	s->rcpt_next = 0;
+	s->body_sent = 0;
+	s->bdat = 0;
+	s->chunk_off = s->chunk_len = s->sent = 0;
+	s->chunks_in_flight = 0;
+	s->last_sent = 0;
+	s->rcpts_settled = 0;
+	s->utf8 = 0;
+	buf_reset(&s->refusals);
+}
+
+/* The transaction went: its accepted recipients have the message. Those
+ * left over (RCPTMAX, 452) go in the next transaction. */
 static enum smtp_action accepted(struct smtp *s)
 {
+	int left = 0;
+
+	for (int k = 0; k < s->ntxn; k++)
+		if (s->rs[s->txn[k]] == RCPT_ACCEPTED)
+			s->rs[s->txn[k]] = RCPT_DELIVERED;
+	for (int i = 0; i < s->msg->rcpts->n; i++)
+		left += s->rs[i] == RCPT_PENDING;
+	if (left) {
+		log_info("%d recipient%s left for another transaction", left, left == 1 ? "" : "s");
+		txn_reset(s);
+		return smtp_start_mail(s);
+	}
 	if (s->batch)
 		return SMTP_MSG_DONE;
 	return smtp_quit(s);
@@ -431,18 +532,25 @@ enum smtp_action smtp_on_rset(struct smtp *s, const struct reply *r)
 	return smtp_fail_reply(s, r, ERR_UNAVAILABLE, "RSET", "refused by server");
 }
 
+int smtp_left_over(const struct smtp_message *m, struct addr_list *left)
+{
+	int done = 0;
+
+	for (int i = 0; m->rcpt_state && i < m->rcpts->n; i++)
+		done += m->rcpt_state[i] == RCPT_DELIVERED || m->rcpt_state[i] == RCPT_SKIPPED;
+	for (int i = 0; done && i < m->rcpts->n; i++)
+		if (m->rcpt_state[i] != RCPT_DELIVERED && m->rcpt_state[i] != RCPT_SKIPPED &&
+		    addr_list_add(left, NULL, m->rcpts->v[i].spec) < 0)
+			return -1;
+	return done;
+}
+
 void smtp_reset_message(struct smtp *s)
 {
-	s->accepted = s->refused = s->deferred = 0;
-	s->rcpt_next = 0;
-	s->body_sent = 0;
+	txn_reset(s);
 	s->msg_failed = 0;
 	s->message_failed = 0;
-	s->bdat = 0;
-	s->chunk_off = s->chunk_len = s->sent = 0;
-	s->chunks_in_flight = 0;
-	s->last_sent = 0;
-	s->rcpts_settled = 0;
-	s->utf8 = 0;
-	buf_reset(&s->refusals);
+	s->ntxn = 0;
+	memset(s->own_state, 0, sizeof s->own_state);
+	s->rs = s->msg->rcpt_state ? s->msg->rcpt_state : s->own_state;
 }

@@ -109,6 +109,42 @@ static void test_cases(void)
 	reply_free(&r);
 }
 
+/* LIMITS (RFC 9422 section 4): RCPTMAX, MAILMAX, RCPTDOMAINMAX. */
+static const struct {
+	const char *line;
+	unsigned rcptmax, mailmax, rcptdomainmax;
+} limits[] = {
+	{"250 LIMITS RCPTMAX=2 MAILMAX=10 RCPTDOMAINMAX=1", 2, 10, 1},
+	{"250 LIMITS rcptmax=50", 50, 0, 0},
+	{"250 LIMITS MAILMAX=1000", 0, 1000, 0},
+	{"250 LIMITS RCPTMAX=0 MAILMAX=-1 RCPTDOMAINMAX=x", 0, 0, 0},
+	{"250 LIMITS RCPTMAX=1234567890", 0, 0, 0},
+	{"250 LIMITS FUTURE=3 RCPTMAX=7", 7, 0, 0},
+	{"250 LIMITS", 0, 0, 0},
+};
+
+static void test_limits(void)
+{
+	struct reply r;
+	struct err e = {0};
+
+	reply_init(&r);
+	for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+		struct caps c;
+		reply_reset(&r);
+		if (reply_feed(&r, "250-host", 8, &e) != 0 ||
+		    reply_feed(&r, limits[i].line, strlen(limits[i].line), &e) != 1)
+			diag("bad reply %s", limits[i].line);
+		memset(&c, 0xff, sizeof c);
+		caps_parse(&c, &r);
+		ok(c.flags & CAP_LIMITS, "'%s': LIMITS offered", limits[i].line);
+		is_int(c.rcptmax, limits[i].rcptmax, "'%s': RCPTMAX", limits[i].line);
+		is_int(c.mailmax, limits[i].mailmax, "'%s': MAILMAX", limits[i].line);
+		is_int(c.rcptdomainmax, limits[i].rcptdomainmax, "'%s': RCPTDOMAINMAX", limits[i].line);
+	}
+	reply_free(&r);
+}
+
 static void test_empty_reply(void)
 {
 	struct reply r;
@@ -136,6 +172,7 @@ int main(void)
 {
 	test_cases();
 	test_empty_reply();
+	test_limits();
 	test_mech_bits();
 	return done_testing();
 }

@@ -15,7 +15,7 @@
 #include "smtp.h"
 #include "tap.h"
 
-#define STEPS_MAX 20
+#define STEPS_MAX 32
 
 struct step {
 	const char *reply;         /* lines joined by '\n'; "!tls", "!body"; NULL ends */
@@ -35,6 +35,7 @@ struct scenario {
 	int has_8bit;
 	int long_lines;
 	enum body_type body_type;
+	int rcpt_other_domain;     /* the second recipient is b@example.org */
 	struct step steps[STEPS_MAX];
 	enum err_kind kind;
 	const char *msg;           /* substring of the error message */
@@ -43,7 +44,7 @@ struct scenario {
 };
 
 static const char *const action_names[] = {"READ", "STARTTLS", "SEND_BODY", "SEND_CHUNK", "CLOSE",
-					   "FAIL", "MSG_DONE", "MSG_FAILED"};
+					   "FAIL", "MSG_DONE", "MSG_FAILED", "RECONNECT"};
 
 /* Server replies. */
 #define R220 "220 mx.test ESMTP Postfix"
@@ -55,6 +56,8 @@ static const char *const action_names[] = {"READ", "STARTTLS", "SEND_BODY", "SEN
 		   "250-8BITMIME\n250 ENHANCEDSTATUSCODES"
 #define EHLO_CHUNK_BIN "250-mx.test\n250-PIPELINING\n250-SIZE\n250-CHUNKING\n250-BINARYMIME\n" \
 		       "250-AUTH PLAIN\n250 8BITMIME"
+#define EHLO_LIMITS(l) "250-mx.test\n250-PIPELINING\n250-SIZE\n250-CHUNKING\n250-LIMITS " l "\n" \
+		       "250 AUTH PLAIN"
 #define EHLO_NO_TLS "250-mx.test\n250-PIPELINING\n250-AUTH PLAIN LOGIN\n250 8BITMIME"
 #define OK250 "250 2.0.0 Ok"
 #define GO354 "354 End data with <CR><LF>.<CR><LF>"
@@ -413,6 +416,41 @@ static const struct scenario scenarios[] = {
 		   {"250 extra", SMTP_FAIL, QUIT}},
 	 .kind = ERR_PROTOCOL, .msg = "nobody asked for"},
 
+	/* LIMITS (RFC 9422) and 452 too many recipients (RFC 5321 4.5.3.1.10). */
+	{.name = "LIMITS RCPTMAX=1, two recipients: two transactions, each with BDAT LAST in flight",
+	 .steps = {TO_CHUNK(EHLO_LIMITS("RCPTMAX=1"), MAIL_SIZE RCPT_A "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_SEND_CHUNK, MAIL_SIZE RCPT_B "BDAT 1234 LAST\r\n"},
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_CLOSE, QUIT}, {"221 2.0.0 Bye", SMTP_CLOSE, ""}}},
+	{.name = "LIMITS RCPTDOMAINMAX=1: one domain per transaction", .rcpt_other_domain = 1,
+	 .steps = {TO_CHUNK(EHLO_LIMITS("RCPTDOMAINMAX=1"), MAIL_SIZE RCPT_A "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_SEND_CHUNK, MAIL_SIZE "RCPT TO:<b@example.org>\r\nBDAT 1234 LAST\r\n"},
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_CLOSE, QUIT}}},
+	{.name = "452 4.5.3 on the second RCPT: the first gets it, the second in a new transaction",
+	 .steps = {TO_MAIL(EHLO_POST_PIPE, PIPELINED_FLIGHT), {OK250, SMTP_READ, ""},
+		   {OK250, SMTP_READ, ""}, {"452 4.5.3 Error: too many recipients", SMTP_READ, ""},
+		   {GO354, SMTP_SEND_BODY, ""}, {"!body", SMTP_READ, ""},
+		   {QUEUED, SMTP_READ, MAIL_SIZE RCPT_B DATA}, {OK250, SMTP_READ, ""},
+		   {OK250, SMTP_READ, ""}, {GO354, SMTP_SEND_BODY, ""}, DELIVER}},
+	{.name = "452 too many recipients on the only RCPT of a transaction: temporary",
+	 .nrcpt = 1,
+	 .steps = {TO_MAIL(EHLO_POST, MAIL), {OK250, SMTP_READ, RCPT_A},
+		   {"452 4.5.3 Error: too many recipients", SMTP_FAIL, QUIT}},
+	 .kind = ERR_TEMP, .msg = "takes no more recipients"},
+	{.name = "LIMITS MAILMAX=1 RCPTMAX=1: a new connection for the second transaction",
+	 .steps = {TO_CHUNK(EHLO_LIMITS("MAILMAX=1 RCPTMAX=1"), MAIL_SIZE RCPT_A "BDAT 1234 LAST\r\n"),
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_RECONNECT, QUIT}, {"!reconnect", SMTP_READ, ""},
+		   {R220, SMTP_READ, EHLO}, {EHLO_PRE, SMTP_READ, "STARTTLS\r\n"},
+		   {"220 2.0.0 go", SMTP_STARTTLS, ""}, {"!tls", SMTP_READ, EHLO},
+		   {EHLO_LIMITS("MAILMAX=1 RCPTMAX=1"), SMTP_READ, C_AUTH_PLAIN},
+		   {"235 2.7.0 ok", SMTP_SEND_CHUNK, MAIL_SIZE RCPT_B "BDAT 1234 LAST\r\n"},
+		   {"!chunk", SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
+		   {QUEUED, SMTP_CLOSE, QUIT}}},
+
 	/* Replies nobody asked for. */
 	{.name = "a reply after STARTTLS's 220 and before TLS is a protocol error",
 	 .steps = {{R220, SMTP_READ, EHLO}, {EHLO_PRE, SMTP_READ, "STARTTLS\r\n"},
@@ -426,7 +464,7 @@ static const struct scenario scenarios[] = {
 	 .kind = ERR_PROTOCOL, .msg = "nobody asked for"},
 };
 
-static struct addr_list rcpts;
+static struct addr_list rcpts, other;
 
 /* stderr goes to a temporary file while a scenario runs, so the
  * warnings can be counted. */
@@ -491,6 +529,8 @@ static enum smtp_action step(struct smtp *s, struct reply *r, const char *what, 
 		return smtp_body_sent(s);
 	if (strcmp(what, "!chunk") == 0)
 		return smtp_chunk_sent(s);
+	if (strcmp(what, "!reconnect") == 0)
+		return smtp_reconnected(s, 0);
 	if (make_reply(r, what, e) != 1) {
 		diag("bad canned reply '%s': %s", what, e->msg);
 		return (enum smtp_action)-1;
@@ -518,6 +558,8 @@ static void run_scenario(const struct scenario *sc)
 
 	if (sc->nrcpt == 1)
 		m.rcpts = &one;
+	if (sc->rcpt_other_domain)
+		m.rcpts = &other;
 	reply_init(&r);
 	saved = capture_start(&f);
 	smtp_init(&s, &p, &m, &e);
@@ -532,7 +574,7 @@ static void run_scenario(const struct scenario *sc)
 			steps_ok = 0;
 			printf("# step %d: after '%s'\n", i + 1, st->reply);
 			printf("#   action: got %s, want %s\n",
-			       (unsigned)act < 8 ? action_names[act] : "?", action_names[st->act]);
+			       (unsigned)act < 9 ? action_names[act] : "?", action_names[st->act]);
 			tap_print_escaped("out got", s.out.data ? s.out.data : "", s.out.len);
 			tap_print_escaped("out want", st->out, strlen(st->out));
 			if (e.kind)
@@ -762,7 +804,9 @@ static void test_oauth(void)
 int main(void)
 {
 	if (addr_list_add(&rcpts, NULL, "a@example.com") < 0 ||
-	    addr_list_add(&rcpts, NULL, "b@example.com") < 0)
+	    addr_list_add(&rcpts, NULL, "b@example.com") < 0 ||
+	    addr_list_add(&other, NULL, "a@example.com") < 0 ||
+	    addr_list_add(&other, NULL, "b@example.org") < 0)
 		return 1;
 	for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
 		run_scenario(&scenarios[i]);
