@@ -177,4 +177,46 @@ is "$(server_line BDAT | tr '\n' ' ')" "BDAT 1048576 BDAT 1048576 BDAT 524288 LA
 	"2.5 MiB: three BDATs: 1048576, 1048576, 524288 LAST"
 same_bytes "$CHUNKS" "$TEST_TMP/big.eml" "2.5 MiB: the chunks put together are the message byte for byte"
 
+# The 2.5 MiB message again, its second chunk refused with 552 while the
+# third is in flight.
+FAULT_MSG=$TEST_TMP/big.eml
+fault_run esmtp-chunk-552
+FAULT_MSG=
+is "$RC" 65 "second chunk refused with 552 5.3.4: exit 65 (the message is too big)"
+one_line_error "chunk refused: one-line error"
+like "$ERR" '^postern: BDAT: .*552 5\.3\.4' "chunk refused: the error names BDAT and the server's 552"
+is "$FAULT_RC" 0 "chunk refused: chunks two and three came without waiting, then QUIT"
+is "$(server_line BDAT | tr '\n' ' ')" "BDAT 1048576 BDAT 1048576 BDAT 524288 LAST " \
+	"chunk refused: no BDAT after the refusal"
+is "$(printf '%s\n' "$SERVER_LOG" | grep -v '^## ' | tail -n 1)" "QUIT" "chunk refused: QUIT is the last thing sent"
+
+# directions: the -v transcript after AUTH's 235 as "--> WORD" / "<-- CODE" words.
+directions() {
+	printf '%s\n' "$ERR" | sed -n '/^<-- 235/,$p' | sed 1d | grep -E '^(-->|<--) ' |
+		awk '{ printf "%s %s ", $1, $2 }'
+}
+
+# --- CHUNKING without PIPELINING: every command waits for its reply
+rm -f "$CHUNKS"
+FAULT_ARGS=(-v)
+fault_run esmtp-chunking-nopipe
+is "$RC" 0 "CHUNKING without PIPELINING: exit 0"
+is "$FAULT_RC" 0 "CHUNKING without PIPELINING: the server ran the whole scenario"
+is "$(directions)" "--> MAIL <-- 250 --> RCPT <-- 250 --> BDAT <-- 250 --> QUIT <-- 221 " \
+	"CHUNKING without PIPELINING: MAIL, RCPT and BDAT one at a time, each after the previous reply"
+like "$SERVER_LOG" '^BDAT [0-9]+ LAST$' "CHUNKING without PIPELINING: one BDAT with LAST"
+same_bytes "$CHUNKS" "$TEST_TMP/msg.wire" "CHUNKING without PIPELINING: the chunk is the message"
+FAULT_ARGS=()
+
+# --- CHUNKING, two recipients, both accepted: BDAT n, then BDAT 0 LAST
+rm -f "$CHUNKS"
+FAULT_ARGS=(first@example.test)
+fault_run esmtp-two-rcpts
+is "$RC" 0 "CHUNKING, two recipients accepted: exit 0"
+is "$FAULT_RC" 0 "two recipients accepted: the server ran the whole scenario"
+is "$(server_line BDAT | tr '\n' ' ')" "BDAT $(wc -c <"$TEST_TMP/msg.wire") BDAT 0 LAST " \
+	"two recipients accepted: the message without LAST, then 'BDAT 0 LAST' once the RCPT replies are in"
+same_bytes "$CHUNKS" "$TEST_TMP/msg.wire" "two recipients accepted: the chunks are the message"
+FAULT_ARGS=()
+
 done_testing
