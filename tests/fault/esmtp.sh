@@ -63,6 +63,19 @@ fault_run esmtp-chunking
 is "$RC" 0 "CHUNKING, CRLF input: exit 0"
 is "$(server_line BDAT)" "BDAT $size LAST" "CHUNKING, CRLF input: the same size as the LF input, one chunk"
 same_bytes "$CHUNKS" "$TEST_TMP/dots-crlf.eml" "CHUNKING, CRLF input: the chunk is the input unchanged"
+
+# Bare CR, bare LF, CRLF mixed, no final line end: every line ends CRLF in
+# the chunk too (no bare CR or LF ever reaches the server), the end added.
+printf 'From: sender@example.test\nMessage-ID: <mixed@example.test>\nDate: Thu, 01 Jan 2026 00:00:00 +0000\n\nbare\rcr\nbare lf\ncrlf\r\n.dot\rend' \
+	>"$TEST_TMP/mixed.eml"
+printf 'From: sender@example.test\r\nMessage-ID: <mixed@example.test>\r\nDate: Thu, 01 Jan 2026 00:00:00 +0000\r\n\r\nbare\r\ncr\r\nbare lf\r\ncrlf\r\n.dot\r\nend\r\n' \
+	>"$TEST_TMP/mixed.wire"
+rm -f "$CHUNKS"
+FAULT_ARGS=() FAULT_MSG=$TEST_TMP/mixed.eml
+fault_run esmtp-chunking
+is "$RC" 0 "CHUNKING, bare CR and LF mixed with CRLF, no final line end: exit 0"
+same_bytes "$CHUNKS" "$TEST_TMP/mixed.wire" \
+	"CHUNKING, mixed line ends: every line ends CRLF in the chunk, and the last line gets one"
 FAULT_ARGS=() FAULT_MSG=
 
 # --- (b) SMTPUTF8 not offered, a UTF-8 local part: refused before MAIL
