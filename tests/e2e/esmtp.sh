@@ -104,6 +104,30 @@ is "$(printf '%s\n' "$bdats" | sed 's/^--> BDAT [0-9]*/BDAT n/' | tr '\n' ' ')" 
 is "$(body_of "$(delivered "$to" 60)" | sha256sum)" "$(sha256sum <"$TEST_TMP/3mib.body")" \
 	"3 MiB: body identical (sha256)"
 
+# Exactly one chunk (1 MiB as sent): "BDAT 1048576 LAST" for one recipient;
+# for two, the chunk without LAST, then "BDAT 0 LAST" once both are accepted.
+to=onemib-$u@example.test a2=onemib2-$u@example.test b2=onemib3-$u@example.test
+python3 - "$TEST_TMP/1mib.eml" "$to" <<'PY'
+import sys
+size = 1 << 20
+out = bytearray(b"From: demo@example.test\r\nTo: %s\r\nSubject: 1 MiB\r\nMessage-ID: <1mib@example.test>\r\n"
+                b"Date: Thu, 01 Jan 2026 00:00:00 +0000\r\n\r\n" % sys.argv[2].encode())
+while len(out) < size - 200:
+    out += b"x" * 78 + b"\r\n"
+out += b"y" * (size - len(out) - 2) + b"\r\n"
+open(sys.argv[1], "wb").write(out)
+PY
+sed '1,/^\r$/d; s/\r$//' "$TEST_TMP/1mib.eml" >"$TEST_TMP/1mib.body"
+run_postern -C "$CFG" -v "$to" <"$TEST_TMP/1mib.eml"
+is "$RC" 0 "1 MiB exactly, one recipient: exit 0"
+is "$(printf '%s\n' "$ERR" | grep '^--> BDAT ')" "--> BDAT 1048576 LAST" "1 MiB exactly, one recipient: one 'BDAT 1048576 LAST'"
+same_body "$(delivered "$to")" "$TEST_TMP/1mib.body" "1 MiB exactly: delivered byte for byte"
+run_postern -C "$CFG" -v "$a2" "$b2" <"$TEST_TMP/1mib.eml"
+is "$RC" 0 "1 MiB exactly, two recipients: exit 0"
+is "$(printf '%s\n' "$ERR" | grep '^--> BDAT ' | tr '\n' ' ')" "--> BDAT 1048576 --> BDAT 0 LAST " \
+	"1 MiB exactly, two recipients: 'BDAT 1048576', then 'BDAT 0 LAST'"
+same_body "$(delivered "$b2")" "$TEST_TMP/1mib.body" "1 MiB exactly, two recipients: delivered byte for byte"
+
 # 20 MiB.
 to=20mib-$u@example.test
 head -c 15728640 /dev/urandom | base64 -w 76 >"$TEST_TMP/20mib.body"
