@@ -2,9 +2,11 @@
 # The test smarthost itself (tests/lib/smarthost.sh), checked with swaks before
 # any postern test relies on it: submission with STARTTLS and AUTH delivers,
 # implicit TLS delivers, the recipient policy answers 550 and 451, the small
-# listener refuses a big message with 552, and AUTH needs TLS and is needed.
-# Uses its own ports (12587/12465/12588 unless SELFTEST_PORT_* say otherwise) so
-# that it never collides with the smarthost the postern tests share.
+# listener refuses a big message with 552, the plain listener hides CHUNKING,
+# SMTPUTF8, DSN and 8BITMIME, the recipient-limit listener answers the third RCPT
+# with 452, and AUTH needs TLS and is needed.
+# Uses its own ports (12587/12465/12588/12589/12590 unless SELFTEST_PORT_* say
+# otherwise) so that it never collides with the smarthost the postern tests share.
 . "$(dirname "$0")/../lib/common.sh"
 
 SH=$TOP/tests/lib/smarthost.sh
@@ -12,6 +14,8 @@ dir=$TEST_TMP/sh
 export SMARTHOST_PORT_SUBMIT=${SELFTEST_PORT_SUBMIT:-12587}
 export SMARTHOST_PORT_SMTPS=${SELFTEST_PORT_SMTPS:-12465}
 export SMARTHOST_PORT_SMALL=${SELFTEST_PORT_SMALL:-12588}
+export SMARTHOST_PORT_PLAIN=${SELFTEST_PORT_PLAIN:-12589}
+export SMARTHOST_PORT_RCPTLIMIT=${SELFTEST_PORT_RCPTLIMIT:-12590}
 
 # swaks speaks TLS only with Net::SSLeay (libnet-ssleay-perl, a Recommends).
 if ! command -v swaks >/dev/null || ! perl -MNet::SSLeay -e 1 2>/dev/null; then
@@ -24,10 +28,12 @@ t0=$(date +%s%N)
 ok $? "smarthost starts in a fresh folder"
 diag "start took $((($(date +%s%N) - t0) / 1000000)) ms"
 [ -s "$TEST_TMP/start.err" ] && sed 's/^/# /' "$TEST_TMP/start.err"
-want_port=$SMARTHOST_PORT_SUBMIT
+want_port=$SMARTHOST_PORT_SUBMIT want_plain=$SMARTHOST_PORT_PLAIN want_rcptlimit=$SMARTHOST_PORT_RCPTLIMIT
 . "$dir/env" || { echo "Bail out! no $dir/env"; exit 1; }
 is "$SMARTHOST_PORT_SUBMIT" "$want_port" "env names the submission port"
 ok "$([ -s "$SMARTHOST_CA" ]; echo $?)" "env names the CA certificate"
+is "$SMARTHOST_PORT_PLAIN $SMARTHOST_PORT_RCPTLIMIT" "$want_plain $want_rcptlimit" \
+	"env names the plain and the recipient-limit ports"
 
 # swaks_to PORT TLSMODE RECIPIENT [SWAKS ARGS...]: one authenticated submission;
 # sets OUT (the transcript) and RC.
@@ -92,6 +98,26 @@ is "$((conn1 - conn0))" 9 "count-connections counts each of the 9 client connect
 
 "$SH" wait-delivery "$dir" never@example.test 0.3 >/dev/null
 is "$?" 1 "wait-delivery gives up on a message that never comes"
+
+# The ESMTP keywords after STARTTLS and AUTH, on the full and the plain listener.
+ehlo_keywords() { # ehlo_keywords PORT: the EHLO keywords after TLS, one a line
+	swaks_to "$1" --tls keywords@example.test -a PLAIN --quit-after AUTH
+	printf '%s\n' "$OUT" | sed -n 's/^ *<~  250[- ]\([A-Z0-9]*\).*/\1/p' | sort -u | tr '\n' ' '
+}
+full=$(ehlo_keywords "$SMARTHOST_PORT_SUBMIT")
+like "$full" "8BITMIME .*CHUNKING .*DSN .*PIPELINING .*SMTPUTF8" \
+	"submission offers 8BITMIME, CHUNKING, DSN, PIPELINING and SMTPUTF8"
+plain=$(ehlo_keywords "$SMARTHOST_PORT_PLAIN")
+like "$plain" "PIPELINING" "the plain listener offers PIPELINING"
+unlike "$plain" "8BITMIME|CHUNKING|DSN|SMTPUTF8" "the plain listener offers no 8BITMIME, CHUNKING, DSN or SMTPUTF8"
+swaks_to "$SMARTHOST_PORT_PLAIN" --tls plainport@example.test -a PLAIN
+is "$RC" 0 "the plain listener takes a 7-bit message"
+"$SH" wait-delivery "$dir" plainport@example.test 10 >/dev/null
+ok $? "the plain listener's message is delivered"
+
+swaks_to "$SMARTHOST_PORT_RCPTLIMIT" --tls r1@example.test,r2@example.test,r3@example.test -a PLAIN
+like "$OUT" "<~\* 452 4\.5\.3 " "the recipient-limit listener answers the third RCPT with 452 4.5.3"
+like "$(printf '%s\n' "$OUT" | grep -A1 'RCPT TO:<r2@')" "<~  250 " "the recipient-limit listener accepts the second RCPT"
 
 master=$(tr -d ' ' <"$dir/queue/pid/master.pid")
 "$SH" stop "$dir"

@@ -21,6 +21,14 @@ the line ending, written as soon as it arrives (so even lines the scenario
 never asked for are recorded).  Lines the server adds start with "## ", for
 example "## accepted", "## TLS started", "## FAIL ...", "## end: ...".
 
+BDAT (RFC 3030): when the scenario holds an expect-bdat, expect-bdat-reply
+or expect-chunk step, the server frames BDAT for the whole connection, as a
+server offering CHUNKING does: after a line "BDAT <size>[ LAST]" (logged as
+a client line like any other) the next <size> bytes are chunk data, never
+lines: they are not logged as lines, only "## BDAT chunk: N bytes" once the
+chunk is complete.  Without such a step, BDAT lines and whatever follows
+them are plain lines.
+
 Scenario file: one step per line; blank lines and lines starting with "#"
 are ignored.  TEXT arguments understand the escapes \\r \\n \\t \\0 \\\\ \\xNN.
 
@@ -29,6 +37,21 @@ are ignored.  TEXT arguments understand the escapes \\r \\n \\t \\0 \\\\ \\xNN.
     expect PREFIX         read one line; FAIL unless it starts with PREFIX (any case)
     read N                read N lines, whatever they are
     expect-data           read lines up to a lone "." (a DATA body), log its size
+    save-data FILE        expect-data, and also write the body to FILE (truncated
+                          first): dot-unstuffed, every line ending CRLF (a line that
+                          came with a bare LF is marked in the log, not in FILE)
+    expect-bdat [FILE]    read BDAT commands and their chunk bytes up to the one with
+                          LAST, answering nothing (with PIPELINING the replies to
+                          MAIL, RCPT and BDAT go together in a later "send"); logs
+                          "## bdat N bytes total"; with FILE, appends the raw chunk
+                          bytes to FILE.  FAIL on a line that is not "BDAT <size>" or
+                          "BDAT <size> LAST"
+    expect-bdat-reply [FILE]
+                          expect-bdat, answering each chunk itself with
+                          "250 2.0.0 N octets received" as it arrives
+    expect-chunk [FILE]   read exactly one BDAT command and its bytes, LAST or not,
+                          answering nothing; logs "## bdat N bytes total" for it;
+                          appends to FILE like expect-bdat
     reply-ehlo CAPS       answer an EHLO already read with a multi-line 250; CAPS are
                           separated by commas, a keyword may hold spaces:
                           "reply-ehlo STARTTLS, AUTH PLAIN LOGIN, PIPELINING"
@@ -51,6 +74,14 @@ recording what the client sends, answers QUIT with 221 and closes, RSET and
 NOOP with 250, anything else with 503, until the client closes or the time
 limit passes.
 
+FILE arguments are relative to the folder of the --log file (or absolute).
+A pipelined CHUNKING transaction with one recipient, for example:
+
+    expect MAIL FROM:<sender@example.test>
+    expect RCPT TO:<rcpt@example.test>
+    expect-bdat chunks.bin
+    send 250 2.1.0 ok\r\n250 2.1.5 ok\r\n250 2.0.0 message received
+
 Exit status: 0 scenario done, 1 a FAIL (expectation not met), 2 usage error
 or time limit, 3 the client went away before the scenario was over.
 """
@@ -67,6 +98,20 @@ import sys
 import time
 
 MAX_LINE = 1 << 20  # longest client line kept whole; longer ones are split
+MAX_CHUNK = 64 << 20  # largest BDAT chunk framed; a larger size is a plain line
+
+
+class Chunk(bytes):
+    """The bytes of one BDAT chunk, queued after its BDAT line."""
+
+
+def bdat_size(line):
+    """The size of a "BDAT <size>[ LAST]" line, or None."""
+    parts = line.split(b" ")
+    if len(parts) in (2, 3) and parts[0].upper() == b"BDAT" and parts[1].isdigit():
+        n = int(parts[1])
+        return n if n <= MAX_CHUNK else None
+    return None
 
 
 class ClientGone(Exception):
@@ -132,7 +177,10 @@ class Conn:
         self.deadline = deadline
         self.step = step_timeout
         self.pending = b""          # a partial line
-        self.lines = collections.deque()
+        self.lines = collections.deque()   # lines (bytes) and Chunk items
+        self.bdat = False           # frame BDAT chunks (see the docstring)
+        self.chunk = None           # the BDAT chunk being received, or None
+        self.chunk_size = 0
         self.eof = False
         self.closed = False
 
@@ -148,6 +196,16 @@ class Conn:
     def feed(self, data):
         self.pending += data
         while True:
+            if self.chunk is not None:
+                take = self.pending[:self.chunk_size - len(self.chunk)]
+                self.chunk += take
+                self.pending = self.pending[len(take):]
+                if len(self.chunk) < self.chunk_size:
+                    break
+                self.lines.append(Chunk(self.chunk))
+                self.log.mark("BDAT chunk: %d bytes" % len(self.chunk))
+                self.chunk = None
+                continue
             nl = self.pending.find(b"\n")
             if nl < 0:
                 break
@@ -161,7 +219,11 @@ class Conn:
             if not raw.endswith(b"\r\n"):
                 self.log.mark("previous line ended with a bare LF")
             self.lines.append(line)
-        if len(self.pending) > MAX_LINE:
+            size = bdat_size(line) if self.bdat else None
+            if size is not None:
+                self.chunk = bytearray()
+                self.chunk_size = size
+        if self.chunk is None and len(self.pending) > MAX_LINE:
             self.log.line(self.pending)
             self.log.mark("previous line was over %d bytes without a line end: split"
                           % MAX_LINE)
@@ -182,6 +244,10 @@ class Conn:
             data = b""
         if not data:
             self.eof = True
+            if self.chunk is not None:
+                self.log.mark("connection closed after %d of the %d bytes of a BDAT chunk"
+                              % (len(self.chunk), self.chunk_size))
+                self.chunk = None
             if self.pending:
                 self.log.line(self.pending)
                 self.log.mark("previous line had no line end (connection closed)")
@@ -191,15 +257,28 @@ class Conn:
         self.feed(data)
         return True
 
-    def readline(self):
+    def next_item(self, what):
         end = time.monotonic() + self.step_timeout()
         while not self.lines:
             left = end - time.monotonic()
             if left <= 0:
                 self.remaining()
-                raise ScenarioFail("no line from the client within %gs" % self.step)
+                raise ScenarioFail("no %s from the client within %gs" % (what, self.step))
             self.recv_once(left)
         return self.lines.popleft()
+
+    def readline(self):
+        item = self.next_item("line")
+        if isinstance(item, Chunk):
+            raise ScenarioFail("expected a line, got a BDAT chunk of %d bytes" % len(item))
+        return item
+
+    def readchunk(self):
+        """The bytes of the BDAT chunk whose line readline() just returned."""
+        item = self.next_item("BDAT chunk")
+        if not isinstance(item, Chunk):
+            raise ScenarioFail("expected BDAT chunk bytes, got the line %r" % item[:200])
+        return bytes(item)
 
     def send(self, data):
         self.sock.settimeout(self.step_timeout())
@@ -327,6 +406,67 @@ def step_expect_data(ctx, conn, arg):
     conn.log.mark("DATA received: %d bytes, %d lines" % (size, count))
 
 
+def save_path(conn, name):
+    """FILE of a step: relative to the log's folder unless absolute."""
+    if not name:
+        return None
+    return os.path.join(conn.log_dir, name)
+
+
+def step_save_data(ctx, conn, arg):
+    (name,) = need_args(arg, 1, "save-data")
+    size = count = 0
+    with open(save_path(conn, name), "wb") as f:
+        while True:
+            line = conn.readline()
+            if line == b".":
+                break
+            if line.startswith(b"."):
+                line = line[1:]
+            f.write(line + b"\r\n")
+            size += len(line) + 2
+            count += 1
+    conn.log.mark("DATA received: %d bytes, %d lines (unstuffed), saved in %s"
+                  % (size, count, name))
+
+
+def read_bdat(conn, arg, reply, until_last, what):
+    """BDAT commands and their chunks (see expect-bdat in the docstring)."""
+    names = arg.split()
+    if len(names) > 1:
+        raise Usage("%s takes at most one argument (FILE)" % what)
+    path = save_path(conn, names[0] if names else None)
+    total = 0
+    while True:
+        line = conn.readline()
+        parts = line.split(b" ")
+        last = len(parts) == 3 and parts[2].upper() == b"LAST"
+        if bdat_size(line) is None or (len(parts) == 3 and not last):
+            raise ScenarioFail("expected BDAT <size> [LAST], got %r" % line[:200])
+        data = conn.readchunk()
+        total += len(data)
+        if path:
+            with open(path, "ab") as f:
+                f.write(data)
+        if reply:
+            conn.send(b"250 2.0.0 %d octets received\r\n" % len(data))
+        if last or not until_last:
+            break
+    conn.log.mark("bdat %d bytes total" % total)
+
+
+def step_expect_bdat(ctx, conn, arg):
+    read_bdat(conn, arg, False, True, "expect-bdat")
+
+
+def step_expect_bdat_reply(ctx, conn, arg):
+    read_bdat(conn, arg, True, True, "expect-bdat-reply")
+
+
+def step_expect_chunk(ctx, conn, arg):
+    read_bdat(conn, arg, False, False, "expect-chunk")
+
+
 def step_reply_ehlo(ctx, conn, arg):
     caps = [c.strip() for c in arg.split(",") if c.strip()]
     lines = [b"fault.test greets you"] + [unescape(c) for c in caps]
@@ -447,6 +587,10 @@ STEPS = {
     "expect": step_expect,
     "read": step_read,
     "expect-data": step_expect_data,
+    "save-data": step_save_data,
+    "expect-bdat": step_expect_bdat,
+    "expect-bdat-reply": step_expect_bdat_reply,
+    "expect-chunk": step_expect_chunk,
     "reply-ehlo": step_reply_ehlo,
     "auth-accept": step_auth_accept,
     "starttls": step_starttls,
@@ -458,6 +602,7 @@ STEPS = {
     "drain": step_drain,
     "loop-accept": step_nothing,
 }
+BDAT_STEPS = ("expect-bdat", "expect-bdat-reply", "expect-chunk")
 
 
 def drain(conn, seconds=None):
@@ -466,7 +611,10 @@ def drain(conn, seconds=None):
                                                      time.monotonic() + seconds)
     while not conn.closed and time.monotonic() < end:
         while conn.lines:
-            word = conn.lines.popleft().split(b" ", 1)[0].upper()
+            item = conn.lines.popleft()
+            if isinstance(item, Chunk):
+                continue
+            word = item.split(b" ", 1)[0].upper()
             if word == b"QUIT":
                 conn.send(b"221 2.0.0 fault.test closing (scenario over)\r\n")
                 conn.close()
@@ -526,6 +674,8 @@ def run(args):
     lsock.close()
     log.mark("accepted %s:%d" % peer)
     conn = Conn(sock, log, deadline, args.step_timeout)
+    conn.log_dir = os.path.dirname(os.path.abspath(args.log))
+    conn.bdat = any(step[1] in BDAT_STEPS for step in scenario.steps)
 
     status = 0
     current = None

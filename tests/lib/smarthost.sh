@@ -12,10 +12,16 @@
 #   smarthost.sh count-connections DIR
 #                                   how many client connections smtpd logged
 #
-# Listeners (override with SMARTHOST_PORT_SUBMIT / _SMTPS / _SMALL):
+# Listeners (override with SMARTHOST_PORT_SUBMIT / _SMTPS / _SMALL / _PLAIN / _RCPTLIMIT):
 #   127.0.0.1:10587  submission: STARTTLS required, AUTH (SCRAM-SHA-256, CRAM-MD5, PLAIN, LOGIN) only after TLS
 #   127.0.0.1:10465  the same with implicit TLS (wrapper mode)
 #   127.0.0.1:10588  like 10587 but message_size_limit = 100000
+#   127.0.0.1:10589  like 10587 but a plainer server: its EHLO offers no CHUNKING,
+#                    SMTPUTF8, DSN or 8BITMIME (smtpd_discard_ehlo_keywords)
+#   127.0.0.1:10590  like 10587 but smtpd_recipient_limit = 2: the third RCPT of a
+#                    transaction gets 452 4.5.3, as providers with recipient limits answer
+# Every listener but 10589 offers PIPELINING, SIZE, ENHANCEDSTATUSCODES, 8BITMIME,
+# DSN, SMTPUTF8 and CHUNKING.
 # Login: user "demo" (or "demo@example.test"), password "demo-secret", from a
 # Cyrus sasldb in realm example.test. Only authenticated clients may send.
 # Recipient policy: refused@example.test gets 550 5.1.1, tempfail@example.test
@@ -24,7 +30,8 @@
 # Nothing is ever relayed: all other transports are error:.
 #
 # DIR/env holds shell assignments: SMARTHOST_DIR, SMARTHOST_HOST, SMARTHOST_PORT_SUBMIT,
-# SMARTHOST_PORT_SMTPS, SMARTHOST_PORT_SMALL, SMARTHOST_USER, SMARTHOST_PASS,
+# SMARTHOST_PORT_SMTPS, SMARTHOST_PORT_SMALL, SMARTHOST_PORT_PLAIN,
+# SMARTHOST_PORT_RCPTLIMIT, SMARTHOST_USER, SMARTHOST_PASS,
 # SMARTHOST_REALM, SMARTHOST_CA, SMARTHOST_MAILDIR, SMARTHOST_LOG.
 #
 # Must run as root (Postfix's master does). Works when Postfix was installed with
@@ -36,6 +43,9 @@ LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PORT_SUBMIT=${SMARTHOST_PORT_SUBMIT:-10587}
 PORT_SMTPS=${SMARTHOST_PORT_SMTPS:-10465}
 PORT_SMALL=${SMARTHOST_PORT_SMALL:-10588}
+PORT_PLAIN=${SMARTHOST_PORT_PLAIN:-10589}
+PORT_RCPTLIMIT=${SMARTHOST_PORT_RCPTLIMIT:-10590}
+ALL_PORTS="$PORT_SUBMIT $PORT_SMTPS $PORT_SMALL $PORT_PLAIN $PORT_RCPTLIMIT"
 USER_NAME=demo
 REALM=example.test
 PASSWORD=demo-secret
@@ -206,6 +216,10 @@ EOF
   -o smtpd_tls_wrappermode=yes
 127.0.0.1:$PORT_SMALL inet n - n - - smtpd
   -o message_size_limit=100000
+127.0.0.1:$PORT_PLAIN inet n - n - - smtpd
+  -o smtpd_discard_ehlo_keywords=chunking,smtputf8,dsn,8bitmime
+127.0.0.1:$PORT_RCPTLIMIT inet n - n - - smtpd
+  -o smtpd_recipient_limit=2
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -249,6 +263,8 @@ SMARTHOST_HOST=127.0.0.1
 SMARTHOST_PORT_SUBMIT=$PORT_SUBMIT
 SMARTHOST_PORT_SMTPS=$PORT_SMTPS
 SMARTHOST_PORT_SMALL=$PORT_SMALL
+SMARTHOST_PORT_PLAIN=$PORT_PLAIN
+SMARTHOST_PORT_RCPTLIMIT=$PORT_RCPTLIMIT
 SMARTHOST_USER='$USER_NAME'
 SMARTHOST_PASS='$PASSWORD'
 SMARTHOST_REALM='$REALM'
@@ -308,7 +324,10 @@ cmd_stop() {
 	# Let the ports go, so that the next start (here or in a fresh DIR) can bind.
 	(
 		. "$dir/env" 2>/dev/null || exit 0
-		ports_free 5 "$SMARTHOST_PORT_SUBMIT" "$SMARTHOST_PORT_SMTPS" "$SMARTHOST_PORT_SMALL"
+		# An env from before the plain and recipient-limit listeners names neither.
+		ports_free 5 "$SMARTHOST_PORT_SUBMIT" "$SMARTHOST_PORT_SMTPS" "$SMARTHOST_PORT_SMALL" \
+			${SMARTHOST_PORT_PLAIN:+"$SMARTHOST_PORT_PLAIN"} \
+			${SMARTHOST_PORT_RCPTLIMIT:+"$SMARTHOST_PORT_RCPTLIMIT"}
 	)
 	return 0
 }
@@ -329,7 +348,7 @@ cmd_start() {
 	command -v postfix >/dev/null || die "start: postfix is not installed (make deps)"
 	command -v saslpasswd2 >/dev/null || die "start: saslpasswd2 is not installed (sasl2-bin)"
 	cmd_stop "$dir"
-	for p in "$PORT_SUBMIT" "$PORT_SMTPS" "$PORT_SMALL"; do
+	for p in $ALL_PORTS; do
 		ports_free 2 "$p" ||
 			die "start: 127.0.0.1:$p is already in use (another smarthost? set SMARTHOST_PORT_*)"
 	done
@@ -344,11 +363,11 @@ cmd_start() {
 	fi
 	local deadline=$((SECONDS + START_WAIT))
 	while :; do
-		if port_listening "$PORT_SUBMIT" && port_listening "$PORT_SMTPS" && port_listening "$PORT_SMALL"; then
-			return 0
-		fi
+		local all=1
+		for p in $ALL_PORTS; do port_listening "$p" || all=; done
+		[ -n "$all" ] && return 0
 		if [ "$SECONDS" -ge "$deadline" ]; then
-			echo "smarthost: start: ports $PORT_SUBMIT/$PORT_SMTPS/$PORT_SMALL not" \
+			echo "smarthost: start: ports $(echo $ALL_PORTS | tr ' ' /) not" \
 				"listening after ${START_WAIT}s" >&2
 			tail -n 20 "$dir/maillog" 2>/dev/null | sed 's/^/  maillog: /' >&2
 			exit 1

@@ -1,0 +1,211 @@
+# End to end: the ESMTP extensions against the real Postfix. CHUNKING (RFC
+# 3030) with PIPELINING on the submission port, bodies that must arrive
+# byte for byte whatever their dots, bytes and line endings, SMTPUTF8 (RFC
+# 6531), DSN (RFC 3461: Postfix sends the success report back to the
+# sender), and the plain listener that offers none of CHUNKING, SMTPUTF8,
+# DSN and 8BITMIME. Postfix's Maildir stores lines ending LF; postern sends
+# every line ending CRLF: bodies are compared with LF line endings.
+. "$TOP/tests/lib/common.sh"
+. "$TOP/tests/lib/e2e.sh"
+e2e_setup
+CFG=$TEST_TMP/postern.ini
+e2e_config "$CFG" "$SMARTHOST_PORT_SUBMIT"
+PLAIN=$TEST_TMP/plain.ini
+e2e_config "$PLAIN" "$SMARTHOST_PORT_PLAIN"
+u=$$   # unique recipients per run: tests share one mailbox
+
+# head_to TO SUBJECT: a header section (LF) for TO.
+head_to() { printf 'From: Demo <demo@example.test>\nTo: %s\nSubject: %s\n\n' "$1" "$2"; }
+
+# same_body FILE WANT_FILE DESCRIPTION: the delivered message FILE's body is
+# WANT_FILE byte for byte (WANT_FILE with LF line endings).
+same_body() {
+	body_of "$1" >"$TEST_TMP/got.body" 2>/dev/null
+	if [ -n "$1" ] && cmp -s "$TEST_TMP/got.body" "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "  got $(wc -c <"$TEST_TMP/got.body") bytes, want $(wc -c <"$2");" \
+			"$(cmp "$TEST_TMP/got.body" "$2" 2>&1 | head -n 1)"
+	fi
+}
+
+one_line() { # one_line DESCRIPTION: stderr is one line "postern: ..."
+	like "$(printf '%s\n' "$ERR" | wc -l) $ERR" '^1 postern: ' "$1"
+}
+
+# transcript_after_auth: the -v lines (--> sent, <-- received) after AUTH's 235.
+transcript_after_auth() {
+	printf '%s\n' "$ERR" | sed -n '/^<-- 235/,$p' | sed 1d | grep -E '^(-->|<--) '
+}
+
+# --- (a) CHUNKING + PIPELINING: MAIL, RCPT and BDAT n LAST before any reply
+to=chunk-$u@example.test
+{ head_to "$to" chunking; printf 'one chunk\n'; } | run_postern -C "$CFG" -v "$to"
+is "$RC" 0 "CHUNKING on the submission port: exit 0"
+after=$(transcript_after_auth)
+flight=$(printf '%s\n' "$after" | sed '/^<-- /,$d')
+is "$(printf '%s\n' "$flight" | sed 's/ SIZE=[0-9]*$/ SIZE=n/; s/^--> BDAT [0-9]* LAST$/--> BDAT n LAST/')" \
+	"$(printf -- '--> MAIL FROM:<demo@example.test> SIZE=n\n--> RCPT TO:<%s>\n--> BDAT n LAST' "$to")" \
+	"CHUNKING: MAIL FROM with SIZE=, RCPT TO and BDAT n LAST all sent before the first reply after AUTH"
+size=$(printf '%s\n' "$flight" | sed -n 's/^--> MAIL .* SIZE=\([0-9]*\)$/\1/p')
+like "$flight" "^--> BDAT $size LAST\$" "CHUNKING: the one chunk is the whole message (BDAT = SIZE = $size)"
+like "$after" '^<-- 250 ' "CHUNKING: the replies follow the flight"
+unlike "$ERR" '^--> DATA' "CHUNKING: no DATA command"
+ok "$([ -n "$(delivered "$to")" ]; echo $?)" "CHUNKING: delivered"
+
+# --- (b) bodies arrive byte for byte
+# 2 KB with dots: lines starting with a dot, a line holding only "." (kept with -i), "..".
+to=dots-$u@example.test
+{
+	printf '.leading dot\n.\n..\n...\n. space after the dot\n'
+	awk 'BEGIN { for (i = 1; i <= 40; i++) printf "%sline %02d of a body of about two kilobytes, dots here and there\n", (i % 3 ? "" : "."), i }'
+	printf '.\nlast line\n'
+} >"$TEST_TMP/dots.body"
+{ head_to "$to" dots; cat "$TEST_TMP/dots.body"; } | run_postern -C "$CFG" -i "$to"
+is "$RC" 0 "2 KB body with dot lines and a lone '.', -i: exit 0"
+ok "$([ "$(wc -c <"$TEST_TMP/dots.body")" -ge 2000 ]; echo $?)" "the dots body is at least 2 KB"
+same_body "$(delivered "$to")" "$TEST_TMP/dots.body" "dots body: delivered byte for byte (lone '.' kept, no dot doubled or lost)"
+
+# 8-bit UTF-8 text.
+to=utf8body-$u@example.test
+printf 'Grüße aus Köln, naïve café, 日本語のテキスト, ελληνικά, emoji 😀.\nZweite Zeile: ÄÖÜ äöü ß €\n' >"$TEST_TMP/8bit.body"
+{
+	printf 'From: demo@example.test\nTo: %s\nSubject: 8bit\nMIME-Version: 1.0\n' "$to"
+	printf 'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n'
+	cat "$TEST_TMP/8bit.body"
+} | run_postern -C "$CFG" -v "$to"
+is "$RC" 0 "8-bit UTF-8 body: exit 0"
+like "$ERR" '^--> MAIL FROM:<demo@example\.test> .*BODY=8BITMIME' "8-bit body: MAIL FROM declares BODY=8BITMIME"
+same_body "$(delivered "$to")" "$TEST_TMP/8bit.body" "8-bit body: delivered byte for byte"
+
+# CRLF input: the same lines, stored with LF.
+to=crlf-$u@example.test
+printf 'first\n.dot line\n\nafter an empty line\nlast\n' >"$TEST_TMP/crlf.body"
+{ head_to "$to" crlf; cat "$TEST_TMP/crlf.body"; } | sed 's/$/\r/' | run_postern -C "$CFG" -i "$to"
+is "$RC" 0 "CRLF input: exit 0"
+same_body "$(delivered "$to")" "$TEST_TMP/crlf.body" "CRLF input: delivered with the same lines (no CR doubled, none left in)"
+
+# Bare LF input, the same body.
+to=lf-$u@example.test
+{ head_to "$to" lf; cat "$TEST_TMP/crlf.body"; } | run_postern -C "$CFG" -i "$to"
+is "$RC" 0 "bare LF input: exit 0"
+same_body "$(delivered "$to")" "$TEST_TMP/crlf.body" "bare LF input: delivered with the same lines"
+
+# 3 MiB: several chunks.
+to=3mib-$u@example.test
+head -c 2359296 /dev/urandom | base64 -w 76 >"$TEST_TMP/3mib.body"
+{ head_to "$to" 3MiB; cat "$TEST_TMP/3mib.body"; } >"$TEST_TMP/3mib.eml"
+run_postern -C "$CFG" -v "$to" <"$TEST_TMP/3mib.eml"
+is "$RC" 0 "3 MiB message: exit 0"
+bdats=$(printf '%s\n' "$ERR" | grep '^--> BDAT ')
+is "$(printf '%s\n' "$bdats" | sed 's/^--> BDAT [0-9]*/BDAT n/' | tr '\n' ' ')" "BDAT n BDAT n BDAT n BDAT n LAST " \
+	"3 MiB: four chunks (three of 1 MiB, then the rest with LAST)"
+is "$(body_of "$(delivered "$to" 60)" | sha256sum)" "$(sha256sum <"$TEST_TMP/3mib.body")" \
+	"3 MiB: body identical (sha256)"
+
+# Exactly one chunk (1 MiB as sent): "BDAT 1048576 LAST" for one recipient;
+# for two, the chunk without LAST, then "BDAT 0 LAST" once both are accepted.
+to=onemib-$u@example.test a2=onemib2-$u@example.test b2=onemib3-$u@example.test
+python3 - "$TEST_TMP/1mib.eml" "$to" <<'PY'
+import sys
+size = 1 << 20
+out = bytearray(b"From: demo@example.test\r\nTo: %s\r\nSubject: 1 MiB\r\nMessage-ID: <1mib@example.test>\r\n"
+                b"Date: Thu, 01 Jan 2026 00:00:00 +0000\r\n\r\n" % sys.argv[2].encode())
+while len(out) < size - 200:
+    out += b"x" * 78 + b"\r\n"
+out += b"y" * (size - len(out) - 2) + b"\r\n"
+open(sys.argv[1], "wb").write(out)
+PY
+sed '1,/^\r$/d; s/\r$//' "$TEST_TMP/1mib.eml" >"$TEST_TMP/1mib.body"
+run_postern -C "$CFG" -v "$to" <"$TEST_TMP/1mib.eml"
+is "$RC" 0 "1 MiB exactly, one recipient: exit 0"
+is "$(printf '%s\n' "$ERR" | grep '^--> BDAT ')" "--> BDAT 1048576 LAST" "1 MiB exactly, one recipient: one 'BDAT 1048576 LAST'"
+same_body "$(delivered "$to")" "$TEST_TMP/1mib.body" "1 MiB exactly: delivered byte for byte"
+run_postern -C "$CFG" -v "$a2" "$b2" <"$TEST_TMP/1mib.eml"
+is "$RC" 0 "1 MiB exactly, two recipients: exit 0"
+is "$(printf '%s\n' "$ERR" | grep '^--> BDAT ' | tr '\n' ' ')" "--> BDAT 1048576 --> BDAT 0 LAST " \
+	"1 MiB exactly, two recipients: 'BDAT 1048576', then 'BDAT 0 LAST'"
+same_body "$(delivered "$b2")" "$TEST_TMP/1mib.body" "1 MiB exactly, two recipients: delivered byte for byte"
+
+# 20 MiB.
+to=20mib-$u@example.test
+head -c 15728640 /dev/urandom | base64 -w 76 >"$TEST_TMP/20mib.body"
+{ head_to "$to" 20MiB; cat "$TEST_TMP/20mib.body"; } >"$TEST_TMP/20mib.eml"
+run_postern -C "$CFG" "$to" <"$TEST_TMP/20mib.eml"
+is "$RC" 0 "20 MiB message: exit 0"
+is "$(body_of "$(delivered "$to" 60)" | sha256sum)" "$(sha256sum <"$TEST_TMP/20mib.body")" \
+	"20 MiB: body identical (sha256)"
+rm -f "$TEST_TMP"/20mib.*
+
+# --- (c) a UTF-8 local part, SMTPUTF8 offered
+to=pérez-$u@example.test
+{ head_to "$to" "utf-8 local part"; printf 'hola\n'; } | run_postern -C "$CFG" -v "$to"
+is "$RC" 0 "UTF-8 local part: exit 0"
+like "$ERR" '^--> MAIL FROM:<demo@example\.test> .*SMTPUTF8' "UTF-8 local part: MAIL FROM carries SMTPUTF8"
+like "$ERR" "^--> RCPT TO:<$to>" "UTF-8 local part: RCPT TO in UTF-8"
+f=$(delivered "$to")
+ok "$([ -n "$f" ]; echo $?)" "UTF-8 local part: delivered"
+like "$(header_of "$f")" "^Delivered-To: $to" "UTF-8 local part: Delivered-To: $to"
+
+# --- (d) DSN: Postfix reports the successful delivery to the sender
+to=dsn-$u@example.test envid=id1-$u
+{ head_to "$to" "dsn $u"; printf 'dsn body line %s\n' "$u"; } |
+	run_postern -C "$CFG" -v -N success,failure -R hdrs -V "$envid" "$to"
+is "$RC" 0 "-N success,failure -R hdrs -V $envid: exit 0"
+like "$ERR" "^--> MAIL FROM:<demo@example\.test> .*RET=HDRS ENVID=$envid" "DSN: MAIL FROM carries RET=HDRS and ENVID"
+like "$ERR" "^--> RCPT TO:<$to> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;$to\$" "DSN: RCPT TO carries NOTIFY and ORCPT"
+ok "$([ -n "$(delivered "$to")" ]; echo $?)" "DSN: the message is delivered"
+# The report goes to demo@example.test, like every other report of the run:
+# find the one with this envelope id.
+report=
+for _ in $(seq 100); do
+	for f in $(bash "$SMARTHOST" wait-delivery "$SMARTHOST_DIR" demo@example.test 0.1); do
+		grep -q "^Original-Envelope-Id: $envid" "$f" 2>/dev/null && report=$f
+	done
+	[ -n "$report" ] && break
+	sleep 0.2
+done
+ok "$([ -n "$report" ]; echo $?)" "DSN: a delivery report for ENVID $envid reaches the sender"
+r=$(cat "$report" 2>/dev/null)
+like "$r" "^Original-Envelope-Id: $envid" "DSN report: Original-Envelope-Id: $envid"
+like "$r" "^Original-Recipient: rfc822; ?$to" "DSN report: Original-Recipient: rfc822;$to"
+like "$r" "^Action: delivered" "DSN report: Action: delivered (a success report)"
+like "$r" "^Subject: dsn $u" "DSN report, RET=HDRS: the original headers come back"
+unlike "$r" "dsn body line $u" "DSN report, RET=HDRS: the original body does not"
+
+# --- (e) the plain listener: no CHUNKING, SMTPUTF8, DSN or 8BITMIME
+to=plain7-$u@example.test
+printf 'seven bit\n.dot\nend\n' >"$TEST_TMP/plain.body"
+{ head_to "$to" plain; cat "$TEST_TMP/plain.body"; } | run_postern -C "$PLAIN" -v "$to"
+is "$RC" 0 "plain listener, 7-bit message: exit 0"
+like "$ERR" '^<-- 250[- ]PIPELINING' "plain listener: the transcript shows its EHLO reply"
+unlike "$ERR" '^<-- 250[- ](CHUNKING|SMTPUTF8|DSN|8BITMIME)' "plain listener: no CHUNKING, SMTPUTF8, DSN or 8BITMIME offered"
+like "$ERR" '^--> DATA$' "plain listener: the message goes with DATA"
+unlike "$ERR" '^--> BDAT' "plain listener: no BDAT"
+same_body "$(delivered "$to")" "$TEST_TMP/plain.body" "plain listener: delivered byte for byte"
+
+to=pérez-plain-$u@example.test
+{ head_to "$to" "utf-8 plain"; printf 'hola\n'; } | run_postern -C "$PLAIN" "$to"
+is "$RC" 69 "plain listener, UTF-8 local part: exit 69"
+one_line "plain listener, UTF-8 local part: one-line error"
+like "$ERR" "$to.*SMTPUTF8" "plain listener, UTF-8 local part: the error names the address and SMTPUTF8"
+ok "$(not_delivered "$to"; echo $?)" "plain listener, UTF-8 local part: nothing delivered"
+
+to=plaindsn-$u@example.test
+{ head_to "$to" "plain dsn"; printf 'body\n'; } |
+	run_postern -C "$PLAIN" -v -N success -V "plain-$u" "$to"
+is "$RC" 0 "plain listener, -N success: exit 0"
+like "$ERR" "^--> RCPT TO:<$to>\$" "plain listener, -N success: RCPT TO without NOTIFY or ORCPT"
+unlike "$ERR" '^--> .*(NOTIFY=|RET=|ENVID=|ORCPT=)' "plain listener, -N success: no DSN parameter sent"
+ok "$([ -n "$(delivered "$to")" ]; echo $?)" "plain listener, -N success: delivered"
+
+# --- the recipient-limit listener (2 per transaction): two recipients are fine
+e2e_config "$TEST_TMP/limit.ini" "$SMARTHOST_PORT_RCPTLIMIT"
+a=limit-a-$u@example.test b=limit-b-$u@example.test
+{ head_to "$a, $b" limit; printf 'two\n'; } | run_postern -C "$TEST_TMP/limit.ini" "$a" "$b"
+is "$RC" 0 "recipient limit 2, two recipients: exit 0"
+ok "$([ -n "$(delivered "$a")" ] && [ -n "$(delivered "$b")" ]; echo $?)" \
+	"recipient limit 2, two recipients: both delivered"
+
+done_testing
