@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "mimeenc.h"
 #include "mimehdr.h"
+#include "mimerange.h"
 
 #define PATH_LEN 400   /* "1.2.3..." for MIME_DEPTH_MAX levels */
 
@@ -42,28 +43,6 @@ struct walk {
 	struct buf enc;   /* one chunk's encoded form */
 	char *chunk;      /* MIME_CHUNK bytes of input */
 	struct err *e;
-};
-
-/* The bytes of a range once looked at. */
-struct scan {
-	int high;    /* a byte >= 0x80 */
-	int longl;   /* a line over MIME_LINE_MAX octets */
-	int utf8;    /* all of it is UTF-8 */
-};
-
-/* A buffered reader over the file range [pos, end). */
-struct rd {
-	int fd;
-	off_t pos, end;   /* pos: the file offset of buf[0] */
-	size_t off, len;
-	char buf[MIME_CHUNK];
-};
-
-struct line {
-	off_t start, end;   /* end: past the CRLF, or the range's end */
-	size_t len;         /* octets before the CRLF */
-	int high;
-	char head[MIME_LINE_MAX + 2];   /* the first octets, all of a short line */
 };
 
 /* What a section's header and body become. */
@@ -98,24 +77,6 @@ __attribute__((format(printf, 4, 5))) static int refuse(struct err *e, const cha
 	if (*path)
 		return err_set(e, ERR_DATA, "MIME part %s: %s", path, msg);
 	return err_set(e, ERR_DATA, "%s%s", body ? "message body: " : "", msg);
-}
-
-static int read_at(struct walk *w, char *p, size_t n, off_t at)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = pread(w->fd, p + got, n - got, at + (off_t)got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return err_set(w->e, ERR_IO, "7-bit downgrade: reading the message: %s",
-				       strerror(errno));
-		if (r == 0)
-			return err_set(w->e, ERR_IO, "7-bit downgrade: the message file ends early");
-		got += (size_t)r;
-	}
-	return 0;
 }
 
 static int write_all(struct walk *w, const char *p, size_t n)
@@ -175,103 +136,16 @@ static int out_copy(struct walk *w, off_t a, off_t b)
 {
 	while (a < b) {
 		size_t k = b - a < MIME_CHUNK ? (size_t)(b - a) : MIME_CHUNK;
-		if (read_at(w, w->chunk, k, a) < 0 || out_put(w, w->chunk, k) < 0)
+		if (mimerange_read(w->fd, w->chunk, k, a, w->e) < 0 || out_put(w, w->chunk, k) < 0)
 			return -1;
 		a += (off_t)k;
 	}
 	return 0;
-}
-
-static int scan_range(struct walk *w, off_t a, off_t b, struct scan *s)
-{
-	struct mimeenc_utf8 u;
-	size_t len = 0;   /* the current line's octets, its CR included */
-
-	memset(s, 0, sizeof *s);
-	mimeenc_utf8_init(&u);
-	while (a < b) {
-		size_t k = b - a < MIME_CHUNK ? (size_t)(b - a) : MIME_CHUNK;
-		if (read_at(w, w->chunk, k, a) < 0)
-			return -1;
-		for (size_t i = 0; i < k; i++) {
-			unsigned char c = (unsigned char)w->chunk[i];
-			s->high |= c >= 0x80;
-			len = c == '\n' ? 0 : len + 1;
-			s->longl |= len > MIME_LINE_MAX + 1;
-		}
-		mimeenc_utf8_feed(&u, w->chunk, k);
-		a += (off_t)k;
-	}
-	s->longl |= len > MIME_LINE_MAX;   /* a last line without its CRLF */
-	s->utf8 = mimeenc_utf8_valid(&u);
-	return 0;
-}
-
-static struct rd *rd_open(struct walk *w, off_t a, off_t b)
-{
-	struct rd *r = malloc(sizeof *r);
-
-	if (!r) {
-		err_set(w->e, ERR_OS, "7-bit downgrade: out of memory");
-		return NULL;
-	}
-	r->fd = w->fd;
-	r->pos = a;
-	r->end = b;
-	r->off = r->len = 0;
-	return r;
-}
-
-/* Refills an emptied buffer: bytes available, 0 at the end, -1. */
-static int rd_fill(struct walk *w, struct rd *r)
-{
-	size_t k;
-
-	r->pos += (off_t)r->len;
-	r->off = r->len = 0;
-	k = r->end - r->pos < MIME_CHUNK ? (size_t)(r->end - r->pos) : MIME_CHUNK;
-	if (k && read_at(w, r->buf, k, r->pos) < 0)
-		return -1;
-	r->len = k;
-	return k > 0;
-}
-
-/* The next line of the range: 1, 0 at its end, -1 on a read error. */
-static int rd_line(struct walk *w, struct rd *r, struct line *l)
-{
-	int prev_cr = 0;
-
-	l->start = r->pos + (off_t)r->off;
-	l->len = 0;
-	l->high = 0;
-	for (;;) {
-		char c;
-		if (r->off == r->len) {
-			int k = rd_fill(w, r);
-			if (k < 0)
-				return -1;
-			if (k == 0)
-				break;
-		}
-		c = r->buf[r->off++];
-		if (c == '\n' && prev_cr) {
-			l->len--;
-			l->end = r->pos + (off_t)r->off;
-			return 1;
-		}
-		prev_cr = c == '\r';
-		l->high |= (unsigned char)c >= 0x80;
-		if (l->len < sizeof l->head)
-			l->head[l->len] = c;
-		l->len++;
-	}
-	l->end = r->pos + (off_t)r->off;
-	return l->end > l->start;
 }
 
 /* "--" boundary, "--" more for the close delimiter, then only transport
  * padding (RFC 2046 5.1.1): 1 a delimiter, 2 the close one, 0 neither. */
-static int delimiter(const struct line *l, const struct mimehdr_ct *ct)
+static int delimiter(const struct mimerange_line *l, const struct mimehdr_ct *ct)
 {
 	size_t bl = ct->boundary_len, i = bl + 2;
 	int close = 0;
@@ -288,7 +162,7 @@ static int delimiter(const struct line *l, const struct mimehdr_ct *ct)
 	return i == l->len ? 1 + close : 0;
 }
 
-static const char *dirt(const struct scan *s)
+static const char *dirt(const struct mimerange_scan *s)
 {
 	return s->high ? "8-bit data" : "lines over 998 octets";
 }
@@ -354,7 +228,7 @@ static void effective_type(const struct hinfo *hi, int digest, const char **type
 
 /* A dirty multipart is walked part by part; what it declares must allow
  * that (RFC 2045 6.4: a multipart is 7bit, 8bit or binary). */
-static int plan_multipart(struct walk *w, const struct hinfo *hi, const struct scan *s, int depth,
+static int plan_multipart(struct walk *w, const struct hinfo *hi, const struct mimerange_scan *s, int depth,
 			  const char *path, struct plan *p)
 {
 	if (hi->cte == MIMEHDR_CTE_ENCODED || hi->cte == MIMEHDR_CTE_UNKNOWN)
@@ -372,7 +246,7 @@ static int plan_multipart(struct walk *w, const struct hinfo *hi, const struct s
 	return 0;
 }
 
-static int plan_section(struct walk *w, const struct hinfo *hi, const struct scan *s, int depth,
+static int plan_section(struct walk *w, const struct hinfo *hi, const struct mimerange_scan *s, int depth,
 			const char *path, int digest, struct plan *p)
 {
 	const char *type, *sub;
@@ -467,7 +341,7 @@ static int encode_range(struct walk *w, off_t a, off_t b, int qp)
 		size_t k = b - a < MIME_CHUNK ? (size_t)(b - a) : MIME_CHUNK;
 		int rc;
 		buf_reset(&w->enc);
-		if (k && read_at(w, w->chunk, k, a) < 0)
+		if (k && mimerange_read(w->fd, w->chunk, k, a, w->e) < 0)
 			return -1;
 		if (k)
 			rc = qp ? mimeenc_qp_feed(&q, w->chunk, k, &w->enc)
@@ -500,14 +374,14 @@ struct mp {
 static int part_header(struct walk *w, off_t a, off_t b, const char *path, struct buf *h,
 		       off_t *body)
 {
-	struct rd *r = rd_open(w, a, b);
-	struct line l;
+	struct mimerange_reader *r = mimerange_open(w->fd, a, b, w->e);
+	struct mimerange_line l;
 	int rc, first = 1;
 
 	if (!r)
 		return -1;
 	*body = b;
-	while ((rc = rd_line(w, r, &l)) == 1) {
+	while ((rc = mimerange_line(r, &l, w->e)) == 1) {
 		size_t keep = l.len < sizeof l.head ? l.len : sizeof l.head;
 		enum mimehdr_line kind = mimehdr_line_kind(l.head, keep);
 		if (kind == MIMEHDR_OTHER || (kind == MIMEHDR_CONT && first)) {
@@ -531,7 +405,7 @@ static int part_header(struct walk *w, off_t a, off_t b, const char *path, struc
 		}
 		first = 0;
 	}
-	free(r);
+	mimerange_close(r);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -554,7 +428,7 @@ static int mp_part(struct mp *m, off_t a, off_t b)
 /* A delimiter line: the part before it ends where the CRLF in front of
  * the delimiter begins (that CRLF belongs to the delimiter, RFC 2046
  * 5.1.1); the delimiter line is copied as it is. */
-static int mp_delimiter(struct mp *m, const struct line *l, int kind)
+static int mp_delimiter(struct mp *m, const struct mimerange_line *l, int kind)
 {
 	if (m->part < 0 && m->pre_dirt)
 		return refuse(m->w->e, m->path, 1, "the preamble of a multipart holds %s, which "
@@ -574,7 +448,7 @@ static int mp_delimiter(struct mp *m, const struct line *l, int kind)
 
 static int mp_finish(struct mp *m, off_t b)
 {
-	struct scan s;
+	struct mimerange_scan s;
 
 	if (m->part < 0)
 		return refuse(m->w->e, m->path, 1, "a multipart/%s holds %s but no line with its "
@@ -582,7 +456,7 @@ static int mp_finish(struct mp *m, off_t b)
 			      m->pre_dirt ? m->pre_dirt : "8-bit data");
 	if (!m->closed)   /* as mail readers do, the last part runs to the end */
 		return mp_part(m, m->part, b);
-	if (scan_range(m->w, m->copied, b, &s) < 0)
+	if (mimerange_scan(m->w->fd, m->copied, b, m->w->chunk, &s, m->w->e) < 0)
 		return -1;
 	if (s.high || s.longl)
 		return refuse(m->w->e, m->path, 1, "the epilogue of a multipart holds %s, which "
@@ -598,20 +472,20 @@ static int walk_multipart(struct walk *w, const struct mimehdr_ct *ct, off_t a, 
 {
 	struct mp m = {.w = w, .ct = ct, .depth = depth, .path = path, .copied = a, .part = -1,
 		       .digest = strcmp(ct->subtype, "digest") == 0};
-	struct rd *r = rd_open(w, a, b);
-	struct line l;
-	int rc;
+	struct mimerange_reader *r = mimerange_open(w->fd, a, b, w->e);
+	struct mimerange_line l;
+	int rc = 0;
 
 	if (!r)
 		return -1;
-	while (!m.closed && (rc = rd_line(w, r, &l)) == 1) {
+	while (!m.closed && (rc = mimerange_line(r, &l, w->e)) == 1) {
 		int kind = delimiter(&l, ct);
 		if (kind && (rc = mp_delimiter(&m, &l, kind)) < 0)
 			break;
 		if (!kind && m.part < 0 && !m.pre_dirt && (l.high || l.len > MIME_LINE_MAX))
 			m.pre_dirt = l.high ? "8-bit data" : "lines over 998 octets";
 	}
-	free(r);
+	mimerange_close(r);
 	if (rc < 0)
 		return -1;
 	return mp_finish(&m, b);
@@ -621,10 +495,10 @@ static int section(struct walk *w, const char *hdr, size_t hlen, off_t a, off_t 
 		   const char *path, int digest)
 {
 	struct hinfo hi;
-	struct scan s;
+	struct mimerange_scan s;
 	struct plan p;
 
-	if (inspect(w, hdr, hlen, path, &hi) < 0 || scan_range(w, a, b, &s) < 0 ||
+	if (inspect(w, hdr, hlen, path, &hi) < 0 || mimerange_scan(w->fd, a, b, w->chunk, &s, w->e) < 0 ||
 	    plan_section(w, &hi, &s, depth, path, digest, &p) < 0 ||
 	    write_header(w, hdr, hlen, &hi, &p, path) < 0)
 		return -1;
