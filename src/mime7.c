@@ -27,6 +27,7 @@
 #include "mimerange.h"
 
 #define PATH_LEN 400   /* "1.2.3..." for MIME_DEPTH_MAX levels */
+#define CTE_FIELD "Content-Transfer-Encoding: %s\r\n"
 
 /* The output stream; every byte is checked on its way out. */
 struct out {
@@ -167,7 +168,8 @@ static const char *dirt(const struct mimerange_scan *s)
 	return s->high ? "8-bit data" : "lines over 998 octets";
 }
 
-static int inspect_field(struct walk *w, const char *h, const struct mimehdr_field *f, const char *path)
+static int inspect_field(struct walk *w, const char *h, const struct mimehdr_field *f,
+			 const char *path)
 {
 	int nl = f->name_len > 80 ? 80 : (int)f->name_len;
 
@@ -228,8 +230,8 @@ static void effective_type(const struct hinfo *hi, int digest, const char **type
 
 /* A dirty multipart is walked part by part; what it declares must allow
  * that (RFC 2045 6.4: a multipart is 7bit, 8bit or binary). */
-static int plan_multipart(struct walk *w, const struct hinfo *hi, const struct mimerange_scan *s, int depth,
-			  const char *path, struct plan *p)
+static int plan_multipart(struct walk *w, const struct hinfo *hi, const struct mimerange_scan *s,
+			  int depth, const char *path, struct plan *p)
 {
 	if (hi->cte == MIMEHDR_CTE_ENCODED || hi->cte == MIMEHDR_CTE_UNKNOWN)
 		return refuse(w->e, path, 1, "a multipart declaring an encoding other than 7bit, 8bit "
@@ -246,8 +248,8 @@ static int plan_multipart(struct walk *w, const struct hinfo *hi, const struct m
 	return 0;
 }
 
-static int plan_section(struct walk *w, const struct hinfo *hi, const struct mimerange_scan *s, int depth,
-			const char *path, int digest, struct plan *p)
+static int plan_section(struct walk *w, const struct hinfo *hi, const struct mimerange_scan *s,
+			int depth, const char *path, int digest, struct plan *p)
 {
 	const char *type, *sub;
 
@@ -288,7 +290,7 @@ static int write_fields(const char *h, size_t n, const struct plan *p, struct bu
 		const char *raw = h + f.off;
 		int rc;
 		if (p->cte && mimehdr_is(h, &f, "Content-Transfer-Encoding")) {
-			if (!cte_done && buf_appendf(out, "Content-Transfer-Encoding: %s\r\n", p->cte) < 0)
+			if (!cte_done && buf_appendf(out, CTE_FIELD, p->cte) < 0)
 				return -1;
 			cte_done = 1;   /* and any second one is dropped */
 			continue;
@@ -321,7 +323,7 @@ static int write_header(struct walk *w, const char *h, size_t n, const struct hi
 	rc = cte_done < 0 ||
 	     (p->add_version && buf_appends(&out, "MIME-Version: 1.0\r\n") < 0) ||
 	     (p->add_ct && buf_appendf(&out, "Content-Type: %s\r\n", p->add_ct) < 0) ||
-	     (p->cte && !cte_done && buf_appendf(&out, "Content-Transfer-Encoding: %s\r\n", p->cte) < 0) ||
+	     (p->cte && !cte_done && buf_appendf(&out, CTE_FIELD, p->cte) < 0) ||
 	     buf_append(&out, "\r\n", 2) < 0;
 	rc = rc ? refuse(w->e, path, 0, "the header section grows past %d bytes when encoded",
 			 2 * HEADER_SECTION_MAX)
@@ -498,7 +500,8 @@ static int section(struct walk *w, const char *hdr, size_t hlen, off_t a, off_t 
 	struct mimerange_scan s;
 	struct plan p;
 
-	if (inspect(w, hdr, hlen, path, &hi) < 0 || mimerange_scan(w->fd, a, b, w->chunk, &s, w->e) < 0 ||
+	if (inspect(w, hdr, hlen, path, &hi) < 0 ||
+	    mimerange_scan(w->fd, a, b, w->chunk, &s, w->e) < 0 ||
 	    plan_section(w, &hi, &s, depth, path, digest, &p) < 0 ||
 	    write_header(w, hdr, hlen, &hi, &p, path) < 0)
 		return -1;

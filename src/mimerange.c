@@ -17,7 +17,8 @@ int mimerange_read(int fd, char *p, size_t n, off_t at, struct err *e)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return err_set(e, ERR_IO, "7-bit downgrade: reading the message: %s", strerror(errno));
+			return err_set(e, ERR_IO, "7-bit downgrade: reading the message: %s",
+				       strerror(errno));
 		if (r == 0)
 			return err_set(e, ERR_IO, "7-bit downgrade: the message file ends early");
 		got += (size_t)r;

@@ -970,6 +970,47 @@ static void test_content_type(void)
 	is_int(mimehdr_cte(S(" x-uue")), MIMEHDR_CTE_UNKNOWN, "Content-Transfer-Encoding x-uue");
 }
 
+static void test_odd_headers(void)
+{
+	static const char bad_ct[] = "Content-Type: text\r\n\r\ncaf\xc3\xa9\r\n";
+	static const char no_blank[] = "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+				       "--b\r\nContent-Type: text/plain\r\nh\xc3\xa9llo\r\n--b--\r\n";
+	struct result r;
+
+	run(S(bad_ct), &r);
+	is_int(r.rc, 0, "an invalid Content-Type is text/plain (RFC 2045 5.2): converted");
+	like(r.out.data, "Content-Type: text\r\nMIME-Version: 1.0\r\n"
+			 "Content-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n",
+	     "an invalid Content-Type: quoted-printable, no second Content-Type");
+	buf_free(&r.out);
+	run(S(no_blank), &r);
+	is_int(r.rc, 0, "a part whose header runs into its body: converted");
+	like(r.out.data, "--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: "
+			 "quoted-printable\r\n\r\nh=C3=A9llo\r\n--b--\r\n",
+	     "the first line that is not a field starts the body; the empty line is added");
+	buf_free(&r.out);
+}
+
+static void test_io_errors(void)
+{
+	static const char hdr[] = "Subject: x\r\n\r\n";
+	struct err e = {0};
+	off_t size = -1;
+	int in = tmp_fd(), out = tmp_fd(), ro;
+
+	put(in, S("caf\xc3\xa9\r\n"));
+	is_int(mime7_downgrade(S(hdr), in, 0, 100, out, &size, &e), -1, "a body past the file's end fails");
+	is_int(e.kind, ERR_IO, "a body past the file's end: ERR_IO");
+	like(e.msg, "ends early", "a body past the file's end: the reason");
+	ro = open("/dev/null", O_RDONLY);
+	memset(&e, 0, sizeof e);
+	is_int(mime7_downgrade(S(hdr), in, 0, 7, ro, &size, &e), -1, "an output that cannot be written fails");
+	is_int(e.kind, ERR_IO, "an output that cannot be written: ERR_IO");
+	close(ro);
+	close(in);
+	close(out);
+}
+
 int main(void)
 {
 	test_plain_utf8();
@@ -990,5 +1031,7 @@ int main(void)
 	test_encoder_chunks();
 	test_utf8();
 	test_content_type();
+	test_odd_headers();
+	test_io_errors();
 	return done_testing();
 }
