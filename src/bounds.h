@@ -22,6 +22,10 @@
 #define PASSWORD_MAX        4096        /* output of password_command kept */
 #define TOKEN_MAX           8192        /* one OAuth2 access or refresh token */
 #define HTTP_RESPONSE_MAX   (64 * 1024) /* a token endpoint's answer */
+#define MIME_DEPTH_MAX      32          /* nested multiparts the 7-bit downgrade walks into */
+#define MIME_CHUNK          16384       /* body bytes the 7-bit downgrade reads at once */
+#define MIME_BOUNDARY_MAX   200         /* RFC 2046 section 5.1.1 says 70; some senders pass it */
+#define MIME_LINE_MAX       998         /* octets on a line, CRLF excluded (RFC 5322 2.1.1) */
 #define ERR_MSG_MAX         1024
 #define TIMEOUT_DEFAULT     60
 #define TIMEOUT_MAX         3600
