@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "body.h"
+#include "downgrade.h"
 #include "conn.h"
 #include "log.h"
 #include "reply.h"
@@ -199,10 +200,13 @@ static int reconnect(struct conn *c, const struct account *a, const struct tls_p
 static int run(const struct account *a, struct conn *c, struct smtp *s, const struct tls_policy *tp,
 	       struct session_job *jobs, int n, struct reply *r, const struct session_hooks *h)
 {
-	int j = 0;
+	int j = 0, rc;
 	struct err *e = &jobs[0].err;
+	struct downgrade copy;
+	const struct message_source *src = &jobs[0].src;
 	enum smtp_action act;
 
+	downgrade_init(&copy);
 	smtp_set_batch(s, n > 1);
 	act = smtp_start(s);
 	for (;;) {
@@ -237,23 +241,33 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, const st
 			act = smtp_tls_started(s);
 			break;
 		case SMTP_SEND_BODY:
-			if (stream_body(c, &jobs[j].src, e) < 0)
+			if (stream_body(c, src, e) < 0)
 				goto io_error;
 			act = smtp_body_sent(s);
 			break;
 		case SMTP_SEND_CHUNK:
 			if (s->chunk_off == 0)
-				log_info("sending the message: %lld bytes", (long long)jobs[j].m->size);
-			if (send_range(c, &jobs[j].src, s->chunk_off, s->chunk_len, e) < 0)
+				log_info("sending the message: %lld bytes", (long long)s->msg->size);
+			if (send_range(c, src, s->chunk_off, s->chunk_len, e) < 0)
 				goto io_error;
 			act = smtp_chunk_sent(s);
 			break;
 		case SMTP_MSG_DONE:
 		case SMTP_MSG_FAILED:
 			settle(jobs, j, act == SMTP_MSG_DONE ? 1 : -1, r, h);
+			downgrade_free(&copy);
+			src = &jobs[j + 1].src;
 			e = &jobs[++j].err;
 			smtp_set_batch(s, j + 1 < n);
 			act = smtp_next_message(s, jobs[j].m, e);
+			break;
+		case SMTP_DOWNGRADE:
+			if (downgrade_make(&copy, jobs[j].m, &jobs[j].src, e) < 0) {
+				act = smtp_downgraded(s, NULL);
+				break;
+			}
+			src = &copy.src;
+			act = smtp_downgraded(s, &copy.m);
 			break;
 		case SMTP_RECONNECT:
 			if (reconnect(c, a, tp, s, e) < 0)
@@ -262,6 +276,7 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, const st
 			break;
 		case SMTP_CLOSE:
 			settle(jobs, j, 1, r, h);
+			downgrade_free(&copy);
 			return 0;
 		case SMTP_FAIL:
 			goto failed;
@@ -280,7 +295,9 @@ failed:
 		settle(jobs, j, -1, r, h);
 	else
 		settle(jobs, j, 0, r, h);
-	return j + 1 < n || jobs[j].done == 0 ? -1 : 0;
+	downgrade_free(&copy);
+	rc = j + 1 < n || jobs[j].done == 0 ? -1 : 0;
+	return rc;
 }
 
 int session_send_batch(const struct account *a, const struct smtp_params *p,

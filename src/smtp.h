@@ -38,6 +38,8 @@ enum smtp_action {
 	SMTP_FAIL,        /* failed, e is set; send `out` unless abort_connection */
 	SMTP_MSG_DONE,    /* batch: this message was accepted; smtp_next_message or smtp_quit */
 	SMTP_MSG_FAILED,  /* batch: this message failed (e set), the connection is still fine */
+	SMTP_DOWNGRADE,   /* the server cannot take the body as it is: make a 7-bit copy
+			   * (RFC 6152 section 3), then smtp_downgraded with it */
 	SMTP_RECONNECT,   /* LIMITS MAILMAX reached: send `out` (QUIT), connect again, then
 			   * smtp_reconnected; the message goes on where it was */
 };
@@ -107,6 +109,7 @@ struct smtp {
 	int last_sent;               /* the BDAT LAST command is out */
 	int rcpts_settled;           /* every RCPT reply is in */
 	int utf8;                    /* this transaction uses SMTPUTF8 (RFC 6531) */
+	int downgraded;              /* the message is the 7-bit copy */
 	int batch;                   /* more messages follow on this connection */
 	int msg_failed;              /* batch: draining replies of a failed message */
 	int message_failed;          /* the failure is this message's own (MAIL, RCPT, DATA) */
@@ -133,6 +136,10 @@ void smtp_set_batch(struct smtp *s, int more);
 /* The next message of a batch, with its own error slot; RSET first when
  * the previous one failed. */
 enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m, struct err *e);
+/* The message as SMTP_DOWNGRADE asked for: 7-bit, `m` borrowed until the
+ * message is done; NULL when no copy could be made (e is set): the
+ * message fails. */
+enum smtp_action smtp_downgraded(struct smtp *s, const struct smtp_message *m);
 /* A new connection after SMTP_RECONNECT: greeting, EHLO, TLS and AUTH
  * again, then the transactions go on. */
 enum smtp_action smtp_reconnected(struct smtp *s, int tls_active);

@@ -288,18 +288,21 @@ enum smtp_action smtp_start_mail(struct smtp *s)
 		return reconnect(s);
 	if (server_can_take(s) < 0)
 		return smtp_fail_message(s);
+	body = body_param(s, &unsendable);
+	if (unsendable && !s->downgraded) {
+		log_info("the server offers no %s: the message goes downgraded to 7 bit (RFC 6152 "
+			 "section 3)", m->o.long_lines ? "BINARYMIME for lines over 998 octets" : "8BITMIME");
+		return SMTP_DOWNGRADE;
+	}
+	if (unsendable) {
+		err_set(s->e, ERR_SOFTWARE, "MAIL: the 7-bit copy of the message is not 7-bit");
+		return smtp_fail_message(s);
+	}
 	if (pick_transaction(s) == 0) {
 		err_set(s->e, ERR_SOFTWARE, "MAIL: no recipient left to send to");
 		return smtp_fail_message(s);
 	}
 	s->txns++;
-	body = body_param(s, &unsendable);
-	if (unsendable) {
-		err_set(s->e, ERR_DATA, "MAIL: the message has %s, and the server offers no %s",
-			m->o.long_lines ? "lines longer than 998 octets" : "8-bit bytes",
-			m->o.long_lines ? "BINARYMIME with CHUNKING" : "8BITMIME");
-		return smtp_fail_message(s);
-	}
 	s->bdat = (s->caps.flags & CAP_CHUNKING) != 0;
 	s->utf8 = (s->caps.flags & CAP_SMTPUTF8) && wants_utf8(m);
 	if (!(sender = wire_address(s, m->sender)))
@@ -545,9 +548,19 @@ int smtp_left_over(const struct smtp_message *m, struct addr_list *left)
 	return done;
 }
 
+enum smtp_action smtp_downgraded(struct smtp *s, const struct smtp_message *m)
+{
+	if (!m)
+		return smtp_fail_message(s);
+	s->msg = m;
+	s->downgraded = 1;
+	return smtp_start_mail(s);
+}
+
 void smtp_reset_message(struct smtp *s)
 {
 	txn_reset(s);
+	s->downgraded = 0;
 	s->msg_failed = 0;
 	s->message_failed = 0;
 	s->ntxn = 0;

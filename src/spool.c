@@ -156,11 +156,12 @@ static int norm_finish(struct norm *n)
 	return norm_flush(n);
 }
 
-static int spool_open(struct spool *s, struct err *e)
+int spool_tempfile(struct err *e)
 {
 	const char *dir = getenv("TMPDIR");
 	char path[4096];
 	size_t dl;
+	int fd;
 
 	if (!dir || *dir != '/')
 		dir = "/tmp";
@@ -169,14 +170,20 @@ static int spool_open(struct spool *s, struct err *e)
 		dir = "/tmp", dl = 4;
 	memcpy(path, dir, dl);
 	memcpy(path + dl, "/postern.XXXXXX", 16);
-	memset(s, 0, sizeof *s);
-	s->header_end = -1;
-	s->fd = mkostemp(path, O_CLOEXEC);
-	if (s->fd < 0)
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
 		return err_set(e, ERR_CANTCREAT, "spool: cannot create a temporary file in %s: %s",
 			       dir, strerror(errno));
 	unlink(path);   /* private from now on, and gone when we exit */
-	return 0;
+	return fd;
+}
+
+static int spool_open(struct spool *s, struct err *e)
+{
+	memset(s, 0, sizeof *s);
+	s->header_end = -1;
+	s->fd = spool_tempfile(e);
+	return s->fd < 0 ? -1 : 0;
 }
 
 static int spool_run(struct norm *n, int in_fd, const char *mem, size_t memlen)

@@ -31,4 +31,8 @@ int spool_from_memory(const char *p, size_t n, int dot_ends_input, struct spool 
 
 void spool_close(struct spool *s);
 
+/* A private temporary file (mode 0600, already unlinked) in $TMPDIR or
+ * /tmp: its fd, or -1 with ERR_CANTCREAT. */
+int spool_tempfile(struct err *e);
+
 #endif

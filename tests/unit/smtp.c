@@ -44,7 +44,7 @@ struct scenario {
 };
 
 static const char *const action_names[] = {"READ", "STARTTLS", "SEND_BODY", "SEND_CHUNK", "CLOSE",
-					   "FAIL", "MSG_DONE", "MSG_FAILED", "RECONNECT"};
+					   "FAIL", "MSG_DONE", "MSG_FAILED", "DOWNGRADE", "RECONNECT"};
 
 /* Server replies. */
 #define R220 "220 mx.test ESMTP Postfix"
@@ -214,10 +214,22 @@ static const struct scenario scenarios[] = {
 			   RCPT_A RCPT_B DATA),
 		   {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""}, {OK250, SMTP_READ, ""},
 		   {GO354, SMTP_SEND_BODY, ""}, DELIVER}},
-	{.name = "8-bit bytes and no 8BITMIME offered: refused before MAIL", .has_8bit = 1,
-	 .nrcpt = 1, .steps = {TO_TLS, {"250-mx.test\n250 AUTH PLAIN", SMTP_READ, C_AUTH_PLAIN},
-			       {"235 2.7.0 ok", SMTP_FAIL, QUIT}},
-	 .kind = ERR_DATA, .msg = "offers no 8BITMIME"},
+	{.name = "8-bit bytes and no 8BITMIME offered: a 7-bit copy is asked for before MAIL",
+	 .has_8bit = 1, .nrcpt = 1,
+	 .steps = {TO_TLS, {"250-mx.test\n250 AUTH PLAIN", SMTP_READ, C_AUTH_PLAIN},
+		   {"235 2.7.0 ok", SMTP_DOWNGRADE, ""}, {"!downgraded", SMTP_READ, MAIL},
+		   {OK250, SMTP_READ, RCPT_A}, {OK250, SMTP_READ, DATA}, {GO354, SMTP_SEND_BODY, ""},
+		   DELIVER}},
+	{.name = "a line over 998 octets, 8BITMIME but no BINARYMIME: a 7-bit copy", .long_lines = 1,
+	 .nrcpt = 1,
+	 .steps = {TO_TLS, {EHLO_POST, SMTP_READ, C_AUTH_PLAIN},
+		   {"235 2.7.0 ok", SMTP_DOWNGRADE, ""}, {"!downgraded", SMTP_READ, MAIL},
+		   {OK250, SMTP_READ, RCPT_A}, {OK250, SMTP_READ, DATA}, {GO354, SMTP_SEND_BODY, ""},
+		   DELIVER}},
+	{.name = "no 7-bit copy could be made: the message fails", .has_8bit = 1, .nrcpt = 1,
+	 .steps = {TO_TLS, {"250-mx.test\n250 AUTH PLAIN", SMTP_READ, C_AUTH_PLAIN},
+		   {"235 2.7.0 ok", SMTP_DOWNGRADE, ""}, {"!nocopy", SMTP_FAIL, QUIT}},
+	 .kind = ERR_DATA, .msg = "cannot be downgraded"},
 	{.name = "no BODY=8BITMIME for a 7-bit message", .nrcpt = 1,
 	 .steps = {TO_MAIL(EHLO_POST, MAIL), {OK250, SMTP_READ, RCPT_A},
 		   {OK250, SMTP_READ, DATA}, {GO354, SMTP_SEND_BODY, ""}, DELIVER}},
@@ -531,6 +543,16 @@ static enum smtp_action step(struct smtp *s, struct reply *r, const char *what, 
 		return smtp_chunk_sent(s);
 	if (strcmp(what, "!reconnect") == 0)
 		return smtp_reconnected(s, 0);
+	if (strcmp(what, "!downgraded") == 0) {
+		static struct smtp_message seven;
+		seven = *s->msg;
+		seven.o.has_8bit = seven.o.long_lines = 0;
+		return smtp_downgraded(s, &seven);
+	}
+	if (strcmp(what, "!nocopy") == 0) {
+		err_set(s->e, ERR_DATA, "MIME part 2: cannot be downgraded");
+		return smtp_downgraded(s, NULL);
+	}
 	if (make_reply(r, what, e) != 1) {
 		diag("bad canned reply '%s': %s", what, e->msg);
 		return (enum smtp_action)-1;
@@ -574,7 +596,7 @@ static void run_scenario(const struct scenario *sc)
 			steps_ok = 0;
 			printf("# step %d: after '%s'\n", i + 1, st->reply);
 			printf("#   action: got %s, want %s\n",
-			       (unsigned)act < 9 ? action_names[act] : "?", action_names[st->act]);
+			       (unsigned)act < 10 ? action_names[act] : "?", action_names[st->act]);
 			tap_print_escaped("out got", s.out.data ? s.out.data : "", s.out.len);
 			tap_print_escaped("out want", st->out, strlen(st->out));
 			if (e.kind)
