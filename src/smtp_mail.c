@@ -466,6 +466,9 @@ static enum smtp_action accepted(struct smtp *s)
 			s->rs[s->txn[k]] = RCPT_DELIVERED;
 	for (int i = 0; i < s->msg->rcpts->n; i++)
 		left += s->rs[i] == RCPT_PENDING;
+	/* A 452 told the server's limit: ask no more than that next time. */
+	if (s->overflow && s->accepted && (!s->caps.rcptmax || s->caps.rcptmax > (unsigned)s->accepted))
+		s->caps.rcptmax = (unsigned)s->accepted;
 	if (left) {
 		log_info("%d recipient%s left for another transaction", left, left == 1 ? "" : "s");
 		txn_reset(s);

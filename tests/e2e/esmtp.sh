@@ -208,4 +208,43 @@ is "$RC" 0 "recipient limit 2, two recipients: exit 0"
 ok "$([ -n "$(delivered "$a")" ] && [ -n "$(delivered "$b")" ]; echo $?)" \
 	"recipient limit 2, two recipients: both delivered"
 
+# --- five recipients where Postfix answers 452 4.5.3 from the third on
+rc5=() ; for i in 1 2 3 4 5; do rc5+=("limit$i-$u@example.test"); done
+{ head_to "${rc5[0]}" "limit five"; printf 'five\n'; } | run_postern -C "$TEST_TMP/limit.ini" -v "${rc5[@]}"
+is "$RC" 0 "recipient limit 2, five recipients: exit 0"
+is "$(printf '%s\n' "$ERR" | grep -c '^<-- 452 4\.5\.3')" 3 \
+	"five recipients: Postfix's 452 4.5.3 for the three over its limit"
+is "$(printf '%s\n' "$ERR" | grep -c '^--> MAIL FROM')" 3 "five recipients: three transactions (2 + 2 + 1)"
+n=0; for r in "${rc5[@]}"; do [ "$(bash "$SMARTHOST" wait-delivery "$SMARTHOST_DIR" "$r" 20 | wc -l)" = 1 ] && n=$((n + 1)); done
+is "$n" 5 "five recipients: each delivered exactly once"
+
+# --- no 8BITMIME: an 8-bit message goes as a valid 7-bit (quoted-printable) copy
+to=downgrade-$u@example.test
+printf 'Caf\xc3\xa9 cr\xc3\xa8me = 100%%   \n.dot line\n%s\n' "$(head -c 1500 /dev/zero | tr '\0' 'x')" >"$TEST_TMP/dg.body"
+{ printf 'From: demo@example.test\nTo: %s\nSubject: caf\xc3\xa9 %s\n\n' "$to" "$u"; cat "$TEST_TMP/dg.body"; } |
+	run_postern -C "$PLAIN" -v -i "$to"
+is "$RC" 0 "no 8BITMIME, 8-bit body: exit 0"
+like "$ERR" 'downgraded to 7 bit' "no 8BITMIME: -v says the message was downgraded"
+unlike "$ERR" '^--> MAIL FROM:.*BODY=' "no 8BITMIME: no BODY= declared"
+f=$(delivered "$to")
+ok "$(LC_ALL=C grep -q $'[\x80-\xff]' "$f"; [ $? = 1 ]; echo $?)" "no 8BITMIME: what arrived is 7-bit only"
+ok "$(awk 'length($0) > 998 { bad = 1 } END { exit bad }' "$f"; echo $?)" "no 8BITMIME: no line over 998 octets arrived"
+like "$(header_of "$f")" "Content-Transfer-Encoding: quoted-printable" "no 8BITMIME: the body is quoted-printable"
+is "$(python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); sys.stdout.buffer.write(m.get_payload(decode=True))' "$f" | sha256sum)" \
+	"$(sha256sum <"$TEST_TMP/dg.body")" "no 8BITMIME: the quoted-printable body decodes to the original exactly"
+is "$(python3 -c 'import email.header,email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(str(email.header.make_header(email.header.decode_header(m["Subject"]))))' "$f")" \
+	"café $u" "no 8BITMIME: the 8-bit Subject arrives as encoded words that decode to it"
+
+# --- no 8BITMIME and a message/rfc822 part holding 8-bit: refused, nothing sent
+to=dgrefuse-$u@example.test
+{ printf 'From: demo@example.test\nTo: %s\nSubject: fwd\nMIME-Version: 1.0\n' "$to"
+  printf 'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\nContent-Type: text/plain\n\nsee below\n'
+  printf -- '--b1\nContent-Type: message/rfc822\n\nFrom: x@example.test\nSubject: inner\n\nd\xc3\xa9j\xc3\xa0 vu\n--b1--\n'; } |
+	run_postern -C "$PLAIN" "$to"
+is "$RC" 65 "no 8BITMIME, 8-bit message/rfc822 part: exit 65"
+one_line "8-bit message/rfc822 part: one-line error"
+like "$ERR" "message/rfc822" "8-bit message/rfc822 part: the error names the part's type"
+ok "$(not_delivered "$to"; echo $?)" "8-bit message/rfc822 part: nothing delivered"
+grep -q "^Subject: fwd" "$HOME/dead.letter"; ok $? "8-bit message/rfc822 part: the message is kept in dead.letter"
+
 done_testing

@@ -232,4 +232,23 @@ is "$(server_line BDAT | tr '\n' ' ')" "BDAT $(wc -c <"$TEST_TMP/msg.wire") BDAT
 same_bytes "$CHUNKS" "$TEST_TMP/msg.wire" "two recipients accepted: the chunks are the message"
 FAULT_ARGS=()
 
+# --- LIMITS RCPTMAX=2, five recipients: three transactions, each recipient once
+FAULT_ARGS=(r1@example.test r2@example.test r3@example.test r4@example.test)
+fault_run esmtp-limits
+is "$RC" 0 "LIMITS RCPTMAX=2, five recipients: exit 0"
+is "$FAULT_RC" 0 "RCPTMAX=2: the server ran the whole scenario (2 + 2 + 1 recipients)"
+is "$(server_line 'MAIL FROM' | wc -l)" 3 "RCPTMAX=2: three transactions"
+is "$(server_line 'RCPT TO' | sort | uniq -c | awk '{print $1}' | sort -u)" 1 \
+	"RCPTMAX=2: each of the five recipients named once"
+is "$(server_line 'RCPT TO' | wc -l)" 5 "RCPTMAX=2: five RCPT commands in all"
+
+# --- 452 4.5.3 after three recipients: the other two in a second transaction
+fault_run esmtp-452
+is "$RC" 0 "452 4.5.3 from the fourth RCPT on: exit 0"
+is "$FAULT_RC" 0 "452: the server ran the whole scenario (3, then 2 recipients)"
+is "$(server_line 'MAIL FROM' | wc -l)" 2 "452: two transactions"
+is "$(server_line 'RCPT TO' | tail -n 2 | tr '\n' ' ')" "RCPT TO:<r4@example.test> RCPT TO:<rcpt@example.test> " \
+	"452: the second transaction names only the two left over"
+FAULT_ARGS=()
+
 done_testing
