@@ -32,6 +32,19 @@ enum smtp_action smtp_fail_reply(struct smtp *s, const struct reply *r, enum err
 enum smtp_action smtp_fail_message_reply(struct smtp *s, const struct reply *r,
 					 enum err_kind perm, const char *step, const char *what);
 
+/* smtp_params.c: what MAIL and RCPT carry. The BODY= value to declare,
+ * or NULL; *unsendable when the server can take the content neither as
+ * it is nor declared (a 7-bit copy is needed). */
+const char *smtp_body_param(const struct smtp *s, int *unsendable);
+/* What the server must offer for the message to go at all; sets a
+ * permanent error when it does not (SMTPUTF8, REQUIRETLS, SIZE). */
+int smtp_server_can_take(struct smtp *s);
+/* The envelope or the header holds UTF-8 (SMTPUTF8 wanted). */
+int smtp_wants_utf8(const struct smtp_message *m);
+/* MAIL FROM and RCPT TO with their parameters, and their replies expected. */
+int smtp_send_mail(struct smtp *s, const char *body);
+int smtp_send_rcpt(struct smtp *s, int i);
+
 /* smtp_mail.c: the transaction, from MAIL FROM to the final reply. */
 enum smtp_action smtp_start_mail(struct smtp *s);
 enum smtp_action smtp_on_mail(struct smtp *s, const struct reply *r);

@@ -1,6 +1,7 @@
 /* The mail transaction: RFC 5321 sections 3.3 and 4.1.1.2-4.1.1.5, RFC 2920
- * (PIPELINING), RFC 1870 (SIZE), RFC 6152 (8BITMIME), RFC 3030 (CHUNKING,
- * BINARYMIME), RFC 6531 (SMTPUTF8), RFC 3461 (DSN), RFC 8689 (REQUIRETLS). */
+ * (PIPELINING), RFC 3030 (CHUNKING), RFC 9422 (LIMITS), RFC 5321 section
+ * 4.5.3.1.10 (too many recipients). What MAIL and RCPT carry is in
+ * smtp_params.c. */
 #include "smtp_int.h"
 
 #include <stdio.h>
@@ -8,93 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dsn.h"
-#include "idn.h"
 #include "log.h"
-#include "utf8.h"
-
-/* What the content needs, whatever -B said. */
-static enum body_type content_type(const struct smtp_message *m)
-{
-	return m->o.long_lines ? BODY_BINARYMIME : m->o.has_8bit ? BODY_8BITMIME : BODY_7BIT;
-}
-
-/* The BODY= value to declare, or NULL for none; -1 in *unsendable when
- * the server can take the content neither as it is nor declared. */
-static const char *body_param(const struct smtp *s, int *unsendable)
-{
-	const struct smtp_message *m = s->msg;
-	enum body_type content = content_type(m);
-	enum body_type declared = m->o.body_type > content ? m->o.body_type : content;
-	unsigned f = s->caps.flags;
-
-	*unsendable = 0;
-	if (declared == BODY_BINARYMIME && (f & CAP_BINARYMIME) && (f & CAP_CHUNKING))
-		return "BINARYMIME";
-	if (content == BODY_BINARYMIME) {
-		*unsendable = 1;
-		return NULL;
-	}
-	if (declared >= BODY_8BITMIME && (f & CAP_8BITMIME))
-		return "8BITMIME";
-	*unsendable = content != BODY_7BIT;
-	return NULL;
-}
-
-/* The address as this transaction sends it: UTF-8 with SMTPUTF8, else
- * with its domain as A-labels (owned, or NULL with the error set). */
-static char *wire_address(struct smtp *s, const char *spec)
-{
-	return s->utf8 ? strdup(spec) : idn_spec_to_ascii(spec, s->e);
-}
-
-/* ORCPT (RFC 3461 section 4.2): "rfc822;" and xtext, or with SMTPUTF8
- * "utf-8;" and the utf-8-addr-xtext of RFC 6533 section 3, which keeps
- * UTF-8 as it is and writes "+", "=", blanks and controls as \x{HEX}. */
-static int orcpt(struct buf *b, const struct smtp *s, const char *addr)
-{
-	if (!s->utf8 || !utf8_has_nonascii(addr, strlen(addr)))
-		return buf_appends(b, " ORCPT=rfc822;") < 0 ? -1 : dsn_xtext(b, addr, strlen(addr));
-	if (buf_appends(b, " ORCPT=utf-8;") < 0)
-		return -1;
-	for (const unsigned char *p = (const unsigned char *)addr; *p; p++) {
-		int plain = *p >= 0x80 || (*p > 0x20 && *p < 0x7f && *p != '+' && *p != '=' && *p != '\\');
-		if (plain ? buf_append(b, p, 1) < 0 : buf_appendf(b, "\\x{%X}", *p) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* RCPT parameters: NOTIFY and ORCPT when DSN was asked and is offered. */
-static int rcpt_params(struct buf *b, const struct smtp *s, const char *addr)
-{
-	const struct envelope_opts *o = &s->msg->o;
-
-	if (!(s->caps.flags & CAP_DSN) || !(o->dsn_notify || o->dsn_ret || *o->envid))
-		return 0;
-	if (o->dsn_notify && (buf_appends(b, " NOTIFY=") < 0 || dsn_notify_format(b, o->dsn_notify) < 0))
-		return -1;
-	return orcpt(b, s, addr);
-}
-
-static int send_rcpt(struct smtp *s, int i)
-{
-	char *addr = wire_address(s, s->msg->rcpts->v[i].spec);
-	struct buf params;
-	int rc;
-
-	if (!addr)
-		return -1;
-	buf_init(&params, CMD_LINE_MAX / 2);
-	rc = rcpt_params(&params, s, addr) < 0 ? err_set(s->e, ERR_DATA, "RCPT: parameters too long")
-	     : smtp_cmd(s, SHOW_ALL, "RCPT TO:<%s>%s", addr, params.data ? params.data : "");
-	buf_free(&params);
-	free(addr);
-	if (rc < 0)
-		return -1;
-	smtp_expect(s, S_RCPT, i);
-	return 0;
-}
 
 /* BDAT for the next chunk of the message (RFC 3030 section 2); LAST on
  * the one that ends it when `may_end` (the recipients are known). */
@@ -153,7 +68,7 @@ static enum smtp_action start_body(struct smtp *s)
 static enum smtp_action pipelined_flight(struct smtp *s)
 {
 	for (s->rcpt_next = 0; s->rcpt_next < s->ntxn; s->rcpt_next++)
-		if (send_rcpt(s, s->txn[s->rcpt_next]) < 0)
+		if (smtp_send_rcpt(s, s->txn[s->rcpt_next]) < 0)
 			return smtp_fail(s);
 	if (s->bdat)
 		return send_chunk(s, s->ntxn == 1);
@@ -161,73 +76,6 @@ static enum smtp_action pipelined_flight(struct smtp *s)
 		return smtp_fail(s);
 	smtp_expect(s, S_DATA, 0);
 	return SMTP_READ;
-}
-
-/* The first address of the message with a non-ASCII local part, or NULL. */
-static const char *utf8_local_address(const struct smtp_message *m)
-{
-	if (idn_local_is_utf8(m->sender))
-		return m->sender;
-	for (int i = 0; i < m->rcpts->n; i++)
-		if (idn_local_is_utf8(m->rcpts->v[i].spec))
-			return m->rcpts->v[i].spec;
-	return NULL;
-}
-
-/* RFC 6531 section 3.4: SMTPUTF8 when the server offers it and the
- * envelope or the header section holds UTF-8. */
-static int wants_utf8(const struct smtp_message *m)
-{
-	if (m->o.utf8_headers || utf8_has_nonascii(m->sender, strlen(m->sender)))
-		return 1;
-	for (int i = 0; i < m->rcpts->n; i++)
-		if (utf8_has_nonascii(m->rcpts->v[i].spec, strlen(m->rcpts->v[i].spec)))
-			return 1;
-	return 0;
-}
-
-/* What the server must offer for this message to go at all; sets the
- * error (a permanent one: trying again will not change the server). */
-static int server_can_take(struct smtp *s)
-{
-	const struct smtp_message *m = s->msg;
-	const char *bad = (s->caps.flags & CAP_SMTPUTF8) ? NULL : utf8_local_address(m);
-
-	if (bad)
-		return err_set(s->e, ERR_UNAVAILABLE, "%s <%s>: the address has a non-ASCII local part "
-			       "and the server does not offer SMTPUTF8 (RFC 6531), so it cannot be sent",
-			       bad == m->sender ? "MAIL FROM" : "RCPT TO", bad);
-	if (m->o.requiretls && !(s->caps.flags & CAP_REQUIRETLS))
-		return err_set(s->e, ERR_UNAVAILABLE, "MAIL: requiretls = yes, but the server does not "
-			       "offer REQUIRETLS (RFC 8689), so it cannot promise TLS all the way");
-	if (s->caps.size_limit && (unsigned long long)m->size > s->caps.size_limit)
-		return err_set(s->e, ERR_DATA, "SIZE: the message is %lld bytes, the server accepts at "
-			       "most %llu", (long long)m->size, s->caps.size_limit);
-	return 0;
-}
-
-/* SIZE, BODY, SMTPUTF8, REQUIRETLS, and the DSN's RET and ENVID. */
-static int mail_params(struct buf *b, struct smtp *s, const char *body)
-{
-	const struct envelope_opts *o = &s->msg->o;
-	int dsn = o->dsn_notify || o->dsn_ret || *o->envid;
-
-	if ((s->caps.flags & CAP_SIZE) && buf_appendf(b, " SIZE=%lld", (long long)s->msg->size) < 0)
-		return -1;
-	if ((body && buf_appendf(b, " BODY=%s", body) < 0) ||
-	    (s->utf8 && buf_appends(b, " SMTPUTF8") < 0) ||
-	    (o->requiretls && buf_appends(b, " REQUIRETLS") < 0))
-		return -1;
-	if (dsn && !(s->caps.flags & CAP_DSN)) {
-		log_info("DSN: the server does not offer DSN; the message goes without NOTIFY, RET "
-			 "and ENVID");
-		return 0;
-	}
-	if (o->dsn_ret && buf_appendf(b, " RET=%s", dsn_ret_name(o->dsn_ret)) < 0)
-		return -1;
-	if (*o->envid && (buf_appends(b, " ENVID=") < 0 || dsn_xtext(b, o->envid, strlen(o->envid)) < 0))
-		return -1;
-	return 0;
 }
 
 /* The domain of recipient i, for RCPTDOMAINMAX. */
@@ -279,16 +127,14 @@ static enum smtp_action reconnect(struct smtp *s)
 enum smtp_action smtp_start_mail(struct smtp *s)
 {
 	const struct smtp_message *m = s->msg;
-	struct buf params;
 	const char *body;
-	char *sender;
-	int unsendable, rc;
+	int unsendable;
 
 	if (s->caps.mailmax && s->txns >= (int)s->caps.mailmax)
 		return reconnect(s);
-	if (server_can_take(s) < 0)
+	if (smtp_server_can_take(s) < 0)
 		return smtp_fail_message(s);
-	body = body_param(s, &unsendable);
+	body = smtp_body_param(s, &unsendable);
 	if (unsendable && !s->downgraded) {
 		log_info("the server offers no %s: the message goes downgraded to 7 bit (RFC 6152 "
 			 "section 3)", m->o.long_lines ? "BINARYMIME for lines over 998 octets" : "8BITMIME");
@@ -304,17 +150,9 @@ enum smtp_action smtp_start_mail(struct smtp *s)
 	}
 	s->txns++;
 	s->bdat = (s->caps.flags & CAP_CHUNKING) != 0;
-	s->utf8 = (s->caps.flags & CAP_SMTPUTF8) && wants_utf8(m);
-	if (!(sender = wire_address(s, m->sender)))
-		return smtp_fail_message(s);
-	buf_init(&params, CMD_LINE_MAX / 2);
-	rc = mail_params(&params, s, body) < 0 ? err_set(s->e, ERR_DATA, "MAIL: parameters too long")
-	     : smtp_cmd(s, SHOW_ALL, "MAIL FROM:<%s>%s", sender, params.data ? params.data : "");
-	buf_free(&params);
-	free(sender);
-	if (rc < 0)
+	s->utf8 = (s->caps.flags & CAP_SMTPUTF8) && smtp_wants_utf8(m);
+	if (smtp_send_mail(s, body) < 0)
 		return smtp_fail(s);
-	smtp_expect(s, S_MAIL, 0);
 	s->state = S_MAIL;
 	if (s->caps.flags & CAP_PIPELINING)
 		return pipelined_flight(s);
@@ -330,7 +168,7 @@ enum smtp_action smtp_on_mail(struct smtp *s, const struct reply *r)
 			return SMTP_READ;
 		s->state = S_RCPT;
 		s->rcpt_next = 0;
-		return send_rcpt(s, s->txn[s->rcpt_next++]) < 0 ? smtp_fail(s) : SMTP_READ;
+		return smtp_send_rcpt(s, s->txn[s->rcpt_next++]) < 0 ? smtp_fail(s) : SMTP_READ;
 	}
 	snprintf(step, sizeof step, "MAIL FROM:<%s>", s->msg->sender);
 	if (r->code == 552)
@@ -406,7 +244,7 @@ enum smtp_action smtp_on_rcpt(struct smtp *s, const struct reply *r, int i)
 	if (s->caps.flags & CAP_PIPELINING)
 		return SMTP_READ;
 	if (s->rcpt_next < s->ntxn)
-		return send_rcpt(s, s->txn[s->rcpt_next++]) < 0 ? smtp_fail(s) : SMTP_READ;
+		return smtp_send_rcpt(s, s->txn[s->rcpt_next++]) < 0 ? smtp_fail(s) : SMTP_READ;
 	if (recipients_ok(s) < 0)
 		return smtp_fail_message(s);
 	return start_body(s);

@@ -148,6 +148,19 @@ f=$(delivered "$to")
 ok "$([ -n "$f" ]; echo $?)" "UTF-8 local part: delivered"
 like "$(header_of "$f")" "^Delivered-To: $to" "UTF-8 local part: Delivered-To: $to"
 
+# dsn_report ENVID: the DSN report Postfix sent the sender for ENVID (or "").
+dsn_report() {
+	local f report=
+	for _ in $(seq 100); do
+		for f in $(bash "$SMARTHOST" wait-delivery "$SMARTHOST_DIR" demo@example.test 0.1); do
+			grep -q "^Original-Envelope-Id: $1" "$f" 2>/dev/null && report=$f
+		done
+		[ -n "$report" ] && break
+		sleep 0.2
+	done
+	printf '%s\n' "$report"
+}
+
 # --- (d) DSN: Postfix reports the successful delivery to the sender
 to=dsn-$u@example.test envid=id1-$u
 { head_to "$to" "dsn $u"; printf 'dsn body line %s\n' "$u"; } |
@@ -246,5 +259,18 @@ one_line "8-bit message/rfc822 part: one-line error"
 like "$ERR" "message/rfc822" "8-bit message/rfc822 part: the error names the part's type"
 ok "$(not_delivered "$to"; echo $?)" "8-bit message/rfc822 part: nothing delivered"
 grep -q "^Subject: fwd" "$HOME/dead.letter"; ok $? "8-bit message/rfc822 part: the message is kept in dead.letter"
+
+# --- DSN options kept with a queued message and used when it is flushed
+to=dsnq-$u@example.test envid=queued-$u
+{ head_to "$to" "dsn queued $u"; printf 'queued\n'; } |
+	run_postern -C "$CFG" -odq -N success -V "$envid" "$to"
+is "$RC" 0 "-odq -N success -V $envid: queued, exit 0"
+grep -qs "^envid $envid\$" "$XDG_STATE_HOME"/postern/queue/*.env; ok $? "the queue entry keeps the envelope id"
+grep -qs "^notify SUCCESS\$" "$XDG_STATE_HOME"/postern/queue/*.env; ok $? "the queue entry keeps NOTIFY"
+run_postern -C "$CFG" -q -v
+is "$RC" 0 "postern -q: exit 0"
+like "$ERR" "^--> MAIL FROM:<demo@example\.test> .*ENVID=$envid" "postern -q: MAIL FROM carries the queued ENVID"
+like "$ERR" "^--> RCPT TO:<$to> NOTIFY=SUCCESS ORCPT=rfc822;$to\$" "postern -q: RCPT TO carries the queued NOTIFY"
+ok "$([ -n "$(dsn_report "$envid")" ]; echo $?)" "postern -q: Postfix's success report for $envid arrives"
 
 done_testing
