@@ -248,6 +248,17 @@ is "$(python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.ar
 is "$(python3 -c 'import email.header,email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(str(email.header.make_header(email.header.decode_header(m["Subject"]))))' "$f")" \
 	"café $u" "no 8BITMIME: the 8-bit Subject arrives as encoded words that decode to it"
 
+# --- a line of 2000 octets to Postfix (8BITMIME, no BINARYMIME): a 7-bit copy
+to=longline-$u@example.test
+{ head -c 2000 /dev/zero | tr '\0' 'z'; printf '\nend\n'; } >"$TEST_TMP/long.body"
+{ head_to "$to" "long line $u"; cat "$TEST_TMP/long.body"; } | run_postern -C "$CFG" -v "$to"
+is "$RC" 0 "a 2000-octet line, no BINARYMIME: exit 0"
+like "$ERR" 'no BINARYMIME for lines over 998 octets' "a 2000-octet line: -v says why it is downgraded"
+f=$(delivered "$to")
+ok "$(awk 'length($0) > 998 { bad = 1 } END { exit bad }' "$f"; echo $?)" "a 2000-octet line: no line over 998 octets arrived"
+is "$(python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); sys.stdout.buffer.write(m.get_payload(decode=True))' "$f" | sha256sum)" \
+	"$(sha256sum <"$TEST_TMP/long.body")" "a 2000-octet line: the quoted-printable body decodes to the original"
+
 # --- no 8BITMIME and a message/rfc822 part holding 8-bit: refused, nothing sent
 to=dgrefuse-$u@example.test
 { printf 'From: demo@example.test\nTo: %s\nSubject: fwd\nMIME-Version: 1.0\n' "$to"

@@ -232,6 +232,18 @@ is "$(server_line BDAT | tr '\n' ' ')" "BDAT $(wc -c <"$TEST_TMP/msg.wire") BDAT
 same_bytes "$CHUNKS" "$TEST_TMP/msg.wire" "two recipients accepted: the chunks are the message"
 FAULT_ARGS=()
 
+# --- a line of 3000 octets, BINARYMIME and CHUNKING offered: sent as it is
+{ printf 'From: sender@example.test\nMessage-ID: <long@example.test>\nDate: Thu, 01 Jan 2026 00:00:00 +0000\n\n'
+  head -c 3000 /dev/zero | tr '\0' 'y'; printf '\nshort\n'; } >"$TEST_TMP/long.eml"
+crlf <"$TEST_TMP/long.eml" >"$TEST_TMP/long.wire"
+rm -f "$CHUNKS"
+FAULT_MSG=$TEST_TMP/long.eml
+fault_run esmtp-binarymime
+is "$RC" 0 "a 3000-octet line, BINARYMIME offered: exit 0"
+like "$(server_line MAIL)" " BODY=BINARYMIME" "a 3000-octet line: MAIL FROM declares BODY=BINARYMIME"
+same_bytes "$CHUNKS" "$TEST_TMP/long.wire" "a 3000-octet line: the chunk is the message, the line whole"
+FAULT_MSG=
+
 # --- LIMITS RCPTMAX=2, five recipients: three transactions, each recipient once
 FAULT_ARGS=(r1@example.test r2@example.test r3@example.test r4@example.test)
 fault_run esmtp-limits
