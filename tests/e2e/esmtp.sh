@@ -171,14 +171,7 @@ like "$ERR" "^--> RCPT TO:<$to> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;$to\$" "DSN:
 ok "$([ -n "$(delivered "$to")" ]; echo $?)" "DSN: the message is delivered"
 # The report goes to demo@example.test, like every other report of the run:
 # find the one with this envelope id.
-report=
-for _ in $(seq 100); do
-	for f in $(bash "$SMARTHOST" wait-delivery "$SMARTHOST_DIR" demo@example.test 0.1); do
-		grep -q "^Original-Envelope-Id: $envid" "$f" 2>/dev/null && report=$f
-	done
-	[ -n "$report" ] && break
-	sleep 0.2
-done
+report=$(dsn_report "$envid")
 ok "$([ -n "$report" ]; echo $?)" "DSN: a delivery report for ENVID $envid reaches the sender"
 r=$(cat "$report" 2>/dev/null)
 like "$r" "^Original-Envelope-Id: $envid" "DSN report: Original-Envelope-Id: $envid"
