@@ -89,37 +89,64 @@ static int stream_body(struct conn *c, const struct message_source *src, struct 
 	return rc;
 }
 
-/* Sends bytes [off, off + len) of the message (the header block, then the
- * spooled body) as they are: a BDAT chunk (RFC 3030), whose size was
- * declared, so no dot-stuffing. Each piece written is one step. */
-static int send_range(struct conn *c, const struct message_source *src, off_t off, off_t len,
-		      struct err *e)
+/* Up to `want` bytes of the message text from `off` (the header block,
+ * then the spooled body) appended to w; how many, or -1. */
+static ssize_t read_piece(const struct message_source *src, off_t off, size_t want, struct buf *w,
+			  struct err *e)
 {
-	char chunk[SPOOL_CHUNK];
-	off_t hlen = (off_t)src->header_block->len, end = off + len;
+	char piece[SPOOL_CHUNK];
+	off_t hlen = (off_t)src->header_block->len, at = src->body_off + (off - hlen);
+	ssize_t n;
 
 	if (off < hlen) {
-		size_t n = (size_t)((end < hlen ? end : hlen) - off);
-		conn_step(c);
-		if (conn_write(c, src->header_block->data + off, n, e) < 0)
-			return -1;
-		off += (off_t)n;
+		n = (ssize_t)((off_t)want < hlen - off ? (off_t)want : hlen - off);
+		return buf_append(w, src->header_block->data + off, (size_t)n) < 0 ? -1 : n;
 	}
-	while (off < end) {
-		off_t at = src->body_off + (off - hlen);
-		size_t want = (size_t)(end - off) < sizeof chunk ? (size_t)(end - off) : sizeof chunk;
-		ssize_t n = at < src->body_end ? pread(src->fd, chunk, want, at) : 0;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return err_set(e, ERR_IO, "BDAT: reading the spooled message: %s",
-				       n < 0 ? strerror(errno) : "file shrank");
+	do
+		n = at < src->body_end ? pread(src->fd, piece, want < sizeof piece ? want : sizeof piece, at)
+				       : 0;
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return err_set(e, ERR_IO, "BDAT: reading the spooled message: %s",
+			       n < 0 ? strerror(errno) : "file shrank");
+	return buf_append(w, piece, (size_t)n) < 0 ? -1 : n;
+}
+
+/* Sends the commands in `out` and bytes [off, off + len) of the message as
+ * they are: a BDAT chunk (RFC 3030), whose size was declared, so no
+ * dot-stuffing. The commands go in the same write as the first piece: a
+ * server that sees the flight whole answers it at once, where a pause
+ * between the BDAT line and its bytes can hold its replies behind our
+ * delayed ACK. Each piece written is one step. */
+static int send_range(struct conn *c, struct buf *out, const struct message_source *src, off_t off,
+		      off_t len, struct err *e)
+{
+	struct buf w;
+	off_t end = off + len;
+	int rc;
+
+	buf_init(&w, out->len + SPOOL_CHUNK);
+	rc = out->len && buf_append(&w, out->data, out->len) < 0 ? -1 : 0;
+	buf_wipe(out);
+	while (rc == 0 && (off < end || w.len)) {
+		size_t room = SPOOL_CHUNK;
+		while (off < end && room > 0) {   /* the header block and the body's start together */
+			ssize_t n = read_piece(src, off, room, &w, e);
+			if (n < 0) {
+				rc = e->kind ? -1 : err_set(e, ERR_SOFTWARE, "BDAT: buffer overflow");
+				break;
+			}
+			off += n;
+			room -= (size_t)n;
+		}
+		if (rc < 0)
+			break;
 		conn_step(c);
-		if (conn_write(c, chunk, (size_t)n, e) < 0)
-			return -1;
-		off += n;
+		rc = conn_write(c, w.data, w.len, e);
+		buf_reset(&w);
 	}
-	return 0;
+	buf_free(&w);
+	return rc;
 }
 
 /* Bytes the server sent before we asked for them: after STARTTLS's 220
@@ -210,7 +237,8 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, const st
 	smtp_set_batch(s, n > 1);
 	act = smtp_start(s);
 	for (;;) {
-		if (act != SMTP_FAIL && act != SMTP_CLOSE && flush_out(c, s, e) < 0)
+		if (act != SMTP_FAIL && act != SMTP_CLOSE && act != SMTP_SEND_CHUNK &&
+		    flush_out(c, s, e) < 0)
 			goto io_error;
 		switch (act) {
 		case SMTP_READ:
@@ -248,7 +276,7 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, const st
 		case SMTP_SEND_CHUNK:
 			if (s->chunk_off == 0)
 				log_info("sending the message: %lld bytes", (long long)s->msg->size);
-			if (send_range(c, src, s->chunk_off, s->chunk_len, e) < 0)
+			if (send_range(c, &s->out, src, s->chunk_off, s->chunk_len, e) < 0)
 				goto io_error;
 			act = smtp_chunk_sent(s);
 			break;
