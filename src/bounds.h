@@ -11,6 +11,7 @@
 #define BDAT_WINDOW         8           /* BDAT chunks in flight with PIPELINING */
 #define HEADER_SECTION_MAX  (1024 * 1024) /* whole header section kept in memory */
 #define HEADER_FIELDS_MAX   2000        /* header fields in one message */
+#define HEADER_LINE_MAX     998         /* octets in one line, CRLF apart (RFC 5322 2.1.1) */
 #define ADDRS_MAX           1000        /* recipients of one message */
 #define ADDR_MAX            512         /* one address, local@domain */
 #define DSN_ENVID_MAX       100         /* DSN envelope ID before xtext (RFC 3461 section 4.4) */

@@ -56,8 +56,11 @@ static int prepare(struct send_job *j, const struct options *o, const struct acc
 		return -1;
 	if (header_write(&j->headers, &j->header_block) < 0)
 		return err_set(e, ERR_DATA, "message: header section too large");
+	if (header_fold_long_lines(&j->header_block, e) < 0)
+		return -1;
+	/* Long header lines are folded now: only the body's count. */
 	if (envelope_options(&j->opts, o, a, &j->headers, &j->header_block, j->spool.has_8bit,
-			     j->spool.long_lines, e) < 0)
+			     j->spool.last_long_end > j->headers.body_off, e) < 0)
 		return -1;
 	*acct = a;
 	return 0;
@@ -132,8 +135,22 @@ static int enqueue(struct send_job *j, const struct account *a, int tried, struc
 
 /* Some transactions went before one failed (LIMITS, 452): only the
  * recipients still without the message are queued or reported. */
+/* "<a>, <b>, ..." cut to the room there is. */
+static const char *recipient_list(const struct addr_list *l, char *out, size_t n)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < l->n && used < n; i++) {
+		int w = snprintf(out + used, n - used, "%s<%s>", i ? ", " : "", l->v[i].spec);
+		used += w > 0 ? (size_t)w : 0;
+	}
+	return out;
+}
+
 static int keep_left_over(struct send_job *j, const struct smtp_message *m, struct err *e)
 {
+	char list[400];
 	struct addr_list left = {0};
 	int done = smtp_left_over(m, &left);
 
@@ -143,8 +160,8 @@ static int keep_left_over(struct send_job *j, const struct smtp_message *m, stru
 	}
 	if (done == 0)
 		return 0;
-	err_append(e, "%d of %d recipients already have the message, the other %d do not",
-		   done, j->env.rcpts.n, left.n);
+	err_append(e, "%d of %d recipients already have the message, the other %d do not: %s",
+		   done, j->env.rcpts.n, left.n, recipient_list(&left, list, sizeof list));
 	addr_list_free(&j->env.rcpts);
 	j->env.rcpts = left;
 	return 0;

@@ -218,6 +218,54 @@ int header_write(const struct headers *h, struct buf *out)
 	return buf_append(out, "\r\n", 2);
 }
 
+/* Where to fold line[0..n): the last blank at or before 998 octets that
+ * leaves something other than blanks after it; 0 when there is none. */
+static size_t fold_point(const char *line, size_t n)
+{
+	size_t end = n - 1 < HEADER_LINE_MAX ? n - 1 : HEADER_LINE_MAX;
+
+	for (size_t i = end; i > 0; i--)
+		if ((line[i] == ' ' || line[i] == '\t') && strspn(line + i, " \t") < n - i)
+			return i;
+	return 0;
+}
+
+int header_fold_long_lines(struct buf *block, struct err *e)
+{
+	struct buf out;
+	const char *p = block->data ? block->data : "", *end = p + block->len;
+
+	buf_init(&out, block->limit + block->len / HEADER_LINE_MAX * 2 + 2);
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = eol ? (size_t)(eol - p) + 1 : (size_t)(end - p), body = n;
+		if (body >= 2 && p[body - 2] == '\r')
+			body -= 2;
+		while (body > HEADER_LINE_MAX) {
+			size_t at = fold_point(p, body);
+			if (at == 0) {
+				size_t name = strcspn(p, ":\r\n");
+				buf_free(&out);
+				return err_set(e, ERR_DATA, "header %.*s: a line over %d octets with no blank to "
+					       "fold it at (RFC 5322 section 2.1.1)", (int)(name < 60 ? name : 60),
+					       p, HEADER_LINE_MAX);
+			}
+			if (buf_append(&out, p, at) < 0 || buf_append(&out, "\r\n", 2) < 0)
+				goto too_large;
+			p += at, n -= at, body -= at;
+		}
+		if (buf_append(&out, p, n) < 0)
+			goto too_large;
+		p += n;
+	}
+	buf_free(block);
+	*block = out;
+	return 0;
+too_large:
+	buf_free(&out);
+	return err_set(e, ERR_DATA, "header section too large once folded");
+}
+
 void header_free(struct headers *h)
 {
 	for (int i = 0; i < h->n; i++)

@@ -56,6 +56,11 @@ int header_add(struct headers *h, const char *name, const char *value);
 /* The complete header block to send, ending with the empty line. */
 int header_write(const struct headers *h, struct buf *out);
 
+/* Folds every line of a written header block longer than 998 octets at a
+ * blank (RFC 5322 section 2.1.1), so that no header line is too long for
+ * SMTP. ERR_DATA naming the field when a line has no blank to fold at. */
+int header_fold_long_lines(struct buf *block, struct err *e);
+
 void header_free(struct headers *h);
 
 #endif

@@ -91,7 +91,11 @@ int mimehdr_is(const char *p, const struct mimehdr_field *f, const char *name)
 
 int mimehdr_unstructured(const char *p, const struct mimehdr_field *f)
 {
-	static const char *const names[] = {"Subject", "Comments", "Content-Description"};
+	/* Free text (RFC 5322 3.6.5, RFC 2045 8), the phrase lists of Keywords
+	 * (encoded words may stand for phrases, RFC 2047 section 5(3)), and the
+	 * common free-text fields of mail programs. */
+	static const char *const names[] = {"Subject", "Comments", "Content-Description", "Keywords",
+					    "Organization", "User-Agent", "Thread-Topic", "Summary"};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (mimehdr_is(p, f, names[i]))

@@ -95,6 +95,7 @@ struct smtp {
 	int txn[ADDRS_MAX];          /* the recipients of this transaction */
 	int ntxn;
 	unsigned char own_state[ADDRS_MAX];
+	unsigned char refused_rcpt[ADDRS_MAX];   /* 5xx to RCPT in this transaction */
 	unsigned char *rs;           /* msg->rcpt_state, or own_state */
 	int txns;                    /* transactions started on this connection */
 	int overflow;                /* "452 too many recipients": left for the next one */

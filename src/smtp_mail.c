@@ -195,25 +195,31 @@ static const char *refusals(const struct smtp *s)
  * the error when not. Refused recipients that are skipped are settled. */
 static int recipients_ok(struct smtp *s)
 {
-	int n = s->ntxn;
+	int n = s->ntxn, skip = s->p.refused == REFUSED_SKIP;
+	char deferred[48] = "";
 
-	if (s->overflow && !s->accepted)
+	if (s->overflow && !s->accepted && !s->refused && !s->deferred)
 		return err_set(s->e, ERR_TEMP, "RCPT: the server takes no more recipients now: %s",
 			       refusals(s));
 	if (s->deferred)
-		return err_set(s->e, ERR_TEMP, "RCPT: %d of %d recipients deferred by server, nothing "
-			       "sent: %s", s->deferred, n, refusals(s));
-	if (s->refused && (s->p.refused == REFUSED_ALL || s->accepted == 0))
-		return err_set(s->e, ERR_NOUSER, "RCPT: %d of %d recipients refused by server, nothing "
-			       "sent%s: %s", s->refused, n,
+		snprintf(deferred, sizeof deferred, ", %d deferred", s->deferred);
+	/* All or none: a refused recipient will never take it, so the message
+	 * fails for good, whatever else was only deferred. */
+	if (s->refused && (!skip || (!s->accepted && !s->deferred)))
+		return err_set(s->e, ERR_NOUSER, "RCPT: %d of %d recipients refused by server%s, nothing "
+			       "sent%s: %s", s->refused, n, deferred,
 			       s->accepted ? " (refused_recipients = skip sends to the others)" : "",
 			       refusals(s));
+	for (int k = 0; skip && k < s->ntxn; k++)   /* refused and skipped: settled for good */
+		if (s->rs[s->txn[k]] == RCPT_FAILED && s->refused_rcpt[s->txn[k]])
+			s->rs[s->txn[k]] = RCPT_SKIPPED;
+	if (s->deferred)
+		return err_set(s->e, ERR_TEMP, "RCPT: %d of %d recipients deferred by server%s, nothing "
+			       "sent: %s", s->deferred, n, s->refused ? " (the refused ones are dropped: "
+			       "refused_recipients = skip)" : "", refusals(s));
 	if (s->refused)
 		log_warn("RCPT: %d of %d recipients refused by server, sending to the others: %s",
 			 s->refused, n, refusals(s));
-	for (int k = 0; k < s->ntxn; k++)
-		if (s->rs[s->txn[k]] == RCPT_FAILED)
-			s->rs[s->txn[k]] = RCPT_SKIPPED;
 	return 0;
 }
 
@@ -232,11 +238,13 @@ enum smtp_action smtp_on_rcpt(struct smtp *s, const struct reply *r, int i)
 		s->accepted++;
 		s->rs[i] = RCPT_ACCEPTED;
 	} else if (too_many(r)) {
-		s->overflow++;
-		note_refusal(s, i, r);
+		if (!s->overflow++ && !s->accepted)   /* named only if nobody got in */
+			note_refusal(s, i, r);
+		log_info("RCPT <%s>: left for the next transaction", s->msg->rcpts->v[i].spec);
 	} else if (reply_class(r) == 4 || reply_class(r) == 5) {
 		*(reply_class(r) == 4 ? &s->deferred : &s->refused) += 1;
 		s->rs[i] = RCPT_FAILED;
+		s->refused_rcpt[i] = reply_class(r) == 5;
 		note_refusal(s, i, r);
 	} else {
 		return smtp_fail_reply(s, r, ERR_PROTOCOL, "RCPT", "unexpected reply");
@@ -290,6 +298,7 @@ static void txn_reset(struct smtp *s)
 	s->last_sent = 0;
 	s->rcpts_settled = 0;
 	s->utf8 = 0;
+	memset(s->refused_rcpt, 0, sizeof s->refused_rcpt);
 	buf_reset(&s->refusals);
 }
 

@@ -60,8 +60,10 @@ static int norm_end_line(struct norm *n)
 	if (norm_put(n, '\r') < 0 || norm_put(n, '\n') < 0)
 		return -1;
 	n->s->lines++;
-	if (n->line_len > 998)
+	if (n->line_len > 998) {
 		n->s->long_lines = 1;
+		n->s->last_long_end = n->s->size + (off_t)n->outlen;
+	}
 	if (n->line_len == 0 && n->s->header_end < 0)
 		n->s->header_end = n->s->size + (off_t)n->outlen;
 	n->line_len = 0;

@@ -20,6 +20,7 @@ struct spool {
 	long lines;
 	int has_8bit;       /* any byte >= 0x80 */
 	int long_lines;     /* a line longer than 998 octets (RFC 5321 4.5.3.1.6) */
+	off_t last_long_end;   /* just past the last such line: none in the body if <= its start */
 };
 
 /* Reads in_fd to EOF (or the lone-dot line); ERR_DATA for a NUL byte

@@ -252,6 +252,18 @@ ok "$(awk 'length($0) > 998 { bad = 1 } END { exit bad }' "$f"; echo $?)" "a 200
 is "$(python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); sys.stdout.buffer.write(m.get_payload(decode=True))' "$f" | sha256sum)" \
 	"$(sha256sum <"$TEST_TMP/long.body")" "a 2000-octet line: the quoted-printable body decodes to the original"
 
+# --- a 7-bit message with a 5000-octet References line: folded, sent as it is
+to=refs-$u@example.test
+refs=$(for i in $(seq 250); do printf ' <%d.%s@example.test>' "$i" "$u"; done)
+{ printf 'From: demo@example.test\nTo: %s\nSubject: refs\nReferences:%s\n\nbody\n' "$to" "$refs"; } |
+	run_postern -C "$CFG" -v "$to"
+is "$RC" 0 "a 5000-octet References line: exit 0"
+unlike "$ERR" 'downgrade|BINARYMIME' "a long header line: no downgrade, no BINARYMIME (it is folded instead)"
+f=$(delivered "$to")
+ok "$(awk 'length($0) > 998 { bad = 1 } END { exit bad }' "$f"; echo $?)" "a long header line: no line over 998 octets arrived"
+is "$(python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(" ".join(m["References"].split()))' "$f")" \
+	"$(printf '%s' "$refs" | sed 's/^ //')" "a long header line: unfolded, the field is what was given"
+
 # --- no 8BITMIME and a message/rfc822 part holding 8-bit: refused, nothing sent
 to=dgrefuse-$u@example.test
 { printf 'From: demo@example.test\nTo: %s\nSubject: fwd\nMIME-Version: 1.0\n' "$to"

@@ -269,8 +269,91 @@ static void test_limits(void)
 	free(p);
 }
 
+/* The longest line of a block, CRLF apart. */
+static size_t longest_line(const struct buf *b)
+{
+	size_t max = 0, cur = 0;
+
+	for (size_t i = 0; i < b->len; i++) {
+		if (b->data[i] == '\n') {
+			max = cur - (cur && b->data[i - 1] == '\r') > max ? cur - (cur && b->data[i - 1] == '\r') : max;
+			cur = 0;
+		} else {
+			cur++;
+		}
+	}
+	return max;
+}
+
+/* RFC 5322 section 2.1.1: lines over 998 octets folded at a blank. */
+static void test_fold(void)
+{
+	struct buf b, unfolded;
+	struct err e = {0};
+	size_t i;
+
+	buf_init(&b, 2 * HEADER_SECTION_MAX);
+	buf_init(&unfolded, 2 * HEADER_SECTION_MAX);
+	if (buf_appends(&b, "Subject: short\r\nReferences:") < 0)
+		diag("cannot build the block");
+	for (i = 0; i < 300; i++)
+		if (buf_appendf(&b, " <%zu@example.test>", i) < 0)
+			diag("cannot build the block");
+	if (buf_appends(&b, "\r\nTo: a@example.test\r\n\r\n") < 0)
+		diag("cannot build the block");
+	if (buf_append(&unfolded, b.data, b.len) < 0)   /* the block as it was */
+		diag("cannot copy");
+	is_int(header_fold_long_lines(&b, &e), 0, "a 5000-octet References line is folded");
+	ok(longest_line(&b) <= 998, "no line over 998 octets after folding (longest %zu)", longest_line(&b));
+	like(b.data, "Subject: short\r\nReferences: <0@example.test>", "the lines before stay as they were");
+	like(b.data, "\r\nTo: a@example.test\r\n\r\n", "the lines after stay as they were, the block ends");
+	ok(strstr(b.data, ">\r\n <") != NULL, "folded before a blank, which starts the continuation");
+	{
+		struct buf back;
+		buf_init(&back, 2 * HEADER_SECTION_MAX);
+		for (i = 0; i < b.len; i++)   /* unfold: drop each CRLF before a blank */
+			if (!(b.data[i] == '\r' && i + 2 < b.len && b.data[i + 1] == '\n' &&
+			      (b.data[i + 2] == ' ' || b.data[i + 2] == '\t')) &&
+			    !(b.data[i] == '\n' && i && b.data[i - 1] == '\r' && i + 1 < b.len &&
+			      (b.data[i + 1] == ' ' || b.data[i + 1] == '\t')))
+				if (buf_append(&back, b.data + i, 1) < 0)
+					diag("cannot copy");
+		is_mem(back.data, back.len, unfolded.data, unfolded.len,
+		       "unfolding gives back the block exactly (only CRLFs were added, before blanks)");
+		buf_free(&back);
+	}
+	buf_free(&b);
+
+	buf_init(&b, 2 * HEADER_SECTION_MAX);
+	if (buf_appends(&b, "X-Token: ") < 0)
+		diag("cannot build the block");
+	for (i = 0; i < 1200; i++)
+		if (buf_append(&b, "x", 1) < 0)
+			diag("cannot build the block");
+	if (buf_appends(&b, "\r\n\r\n") < 0)
+		diag("cannot build the block");
+	is_int(header_fold_long_lines(&b, &e), -1, "1200 octets after the only blank: refused (the "
+	       "continuation would still be too long)");
+	buf_free(&b);
+
+	buf_init(&b, 2 * HEADER_SECTION_MAX);
+	if (buf_appends(&b, "X-Token:") < 0)
+		diag("cannot build the block");
+	for (i = 0; i < 1200; i++)
+		if (buf_append(&b, "x", 1) < 0)
+			diag("cannot build the block");
+	if (buf_appends(&b, "\r\n\r\n") < 0)
+		diag("cannot build the block");
+	is_int(header_fold_long_lines(&b, &e), -1, "1200 octets with no blank at all: refused");
+	is_int(e.kind, ERR_DATA, "no blank: ERR_DATA");
+	like(e.msg, "header X-Token: a line over 998 octets", "no blank: the message names the field");
+	buf_free(&b);
+	buf_free(&unfolded);
+}
+
 int main(void)
 {
+	test_fold();
 	test_cases();
 	test_find();
 	test_rewrite();

@@ -281,6 +281,16 @@ static const struct scenario scenarios[] = {
 		   {"451 4.3.0 greylisted", SMTP_READ, RCPT_B}, {OK250, SMTP_FAIL, QUIT}},
 	 .kind = ERR_TEMP},
 
+	{.name = "one RCPT 550 and one 451 with refused = all: refused for good (67), both named",
+	 .steps = {TO_MAIL(EHLO_POST, MAIL), {OK250, SMTP_READ, RCPT_A},
+		   {"550 5.1.1 unknown", SMTP_READ, RCPT_B}, {"451 4.3.0 greylisted", SMTP_FAIL, QUIT}},
+	 .kind = ERR_NOUSER, .msg = "1 of 2 recipients refused by server, 1 deferred, nothing sent"},
+	{.name = "one RCPT 550 and one 451 with refused = skip: temporary, the refused one dropped",
+	 .refused = REFUSED_SKIP,
+	 .steps = {TO_MAIL(EHLO_POST, MAIL), {OK250, SMTP_READ, RCPT_A},
+		   {"550 5.1.1 unknown", SMTP_READ, RCPT_B}, {"451 4.3.0 greylisted", SMTP_FAIL, QUIT}},
+	 .kind = ERR_TEMP, .msg = "1 of 2 recipients deferred by server (the refused ones are dropped"},
+
 	/* 421 anywhere: temporary, no QUIT. */
 	{.name = "421 as greeting", .steps = {{"421 4.3.2 busy", SMTP_FAIL, ""}},
 	 .kind = ERR_TEMP, .abort = 1},
