@@ -64,3 +64,19 @@ int b64_decode(struct buf *out, const char *s, size_t n)
 		return -1;
 	return 0;
 }
+
+int b64_encoded_words(struct buf *out, const char *text, size_t n)
+{
+	size_t off = 0;
+
+	while (off < n) {
+		size_t take = n - off < 45 ? n - off : 45;   /* 45 octets: 60 characters of base64 */
+		while (take > 1 && off + take < n && ((unsigned char)text[off + take] & 0xc0) == 0x80)
+			take--;
+		if ((off && buf_appends(out, " ") < 0) || buf_appends(out, "=?UTF-8?B?") < 0 ||
+		    b64_encode(out, text + off, take) < 0 || buf_appends(out, "?=") < 0)
+			return -1;
+		off += take;
+	}
+	return 0;
+}

@@ -335,24 +335,15 @@ static int add_message_id(struct headers *h, const char *sender, const struct ac
 	return header_add(h, "Message-ID", id);
 }
 
-/* Non-ASCII -F text as RFC 2047 encoded words (UTF-8, base64), each at
- * most 75 characters and never splitting a UTF-8 sequence. */
+/* Non-ASCII -F text as RFC 2047 encoded words. */
 static char *encoded_words(const char *name)
 {
 	struct buf b;
-	size_t n = strlen(name), off = 0;
 
 	buf_init(&b, 4096);
-	while (off < n) {
-		size_t take = n - off < 45 ? n - off : 45;
-		while (take > 1 && off + take < n && ((unsigned char)name[off + take] & 0xc0) == 0x80)
-			take--;
-		if ((off && buf_appends(&b, " ") < 0) || buf_appends(&b, "=?UTF-8?B?") < 0 ||
-		    b64_encode(&b, name + off, take) < 0 || buf_appends(&b, "?=") < 0) {
-			buf_free(&b);
-			return NULL;
-		}
-		off += take;
+	if (b64_encoded_words(&b, name, strlen(name)) < 0) {
+		buf_free(&b);
+		return NULL;
 	}
 	return buf_steal(&b);
 }

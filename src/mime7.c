@@ -22,6 +22,7 @@
 
 #include "bounds.h"
 #include "buf.h"
+#include "mimeaddr.h"
 #include "mimeenc.h"
 #include "mimehdr.h"
 #include "mimerange.h"
@@ -179,9 +180,15 @@ static int inspect_field(struct walk *w, const char *h, const struct mimehdr_fie
 	if (f->longest > MIME_LINE_MAX || (f->high && !nl))
 		return refuse(w->e, path, 0, "a header line that is not a field holds 8-bit text "
 			      "or over %d octets, which cannot be downgraded", MIME_LINE_MAX);
-	if (f->high && !mimehdr_unstructured(h, f))
+	if (f->high && mimeaddr_is(h + f->off, f->name_len)) {
+		const char *why = mimeaddr_problem(h + f->value_off, f->off + f->len - f->value_off);
+		if (why)
+			return refuse(w->e, path, 0, "header %.*s: %s cannot be downgraded to 7 bit", nl,
+				      h + f->off, why);
+	} else if (f->high && !mimehdr_unstructured(h, f)) {
 		return refuse(w->e, path, 0, "header %.*s: 8-bit text in a structured field cannot "
 			      "be downgraded to 7 bit", nl, h + f->off);
+	}
 	return 0;
 }
 
@@ -295,7 +302,10 @@ static int write_fields(const char *h, size_t n, const struct plan *p, struct bu
 			cte_done = 1;   /* and any second one is dropped */
 			continue;
 		}
-		if (f.high)
+		if (f.high && mimeaddr_is(raw, f.name_len))
+			rc = mimeaddr_field(out, raw, f.name_len, h + f.value_off,
+					    f.off + f.len - f.value_off);
+		else if (f.high)
 			rc = mimeenc_field(out, raw, f.name_len, h + f.value_off,
 					   f.off + f.len - f.value_off);
 		else if (f.len >= 2 && raw[f.len - 2] == '\r' && raw[f.len - 1] == '\n')

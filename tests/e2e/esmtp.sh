@@ -252,6 +252,16 @@ ok "$(awk 'length($0) > 998 { bad = 1 } END { exit bad }' "$f"; echo $?)" "a 200
 is "$(python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); sys.stdout.buffer.write(m.get_payload(decode=True))' "$f" | sha256sum)" \
 	"$(sha256sum <"$TEST_TMP/long.body")" "a 2000-octet line: the quoted-printable body decodes to the original"
 
+# --- no 8BITMIME: an 8-bit display name in From and an IDN domain in To
+to=dgaddr-$u@example.test
+printf 'From: J\xc3\xb6rg M\xc3\xbcller <demo@example.test>\nTo: %s, friend@b\xc3\xbccher.example\nSubject: hi\n\nbody \xc3\xa9\n' "$to" |
+	run_postern -C "$PLAIN" "$to"
+is "$RC" 0 "no 8BITMIME, 8-bit display name in From: exit 0"
+f=$(delivered "$to")
+is "$(python3 -c 'import email.header,email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(str(email.header.make_header(email.header.decode_header(m["From"]))))' "$f")" \
+	"Jörg Müller <demo@example.test>" "no 8BITMIME: the From display name arrives as encoded words that decode to it"
+like "$(header_of "$f")" "friend@xn--bcher-kva\.example" "no 8BITMIME: the IDN domain in To arrives as A-labels"
+
 # --- a 7-bit message with a 5000-octet References line: folded, sent as it is
 to=refs-$u@example.test
 refs=$(for i in $(seq 250); do printf ' <%d.%s@example.test>' "$i" "$u"; done)

@@ -575,12 +575,16 @@ static const struct {
 	const char *msg;
 	const char *want;   /* the whole error message */
 } refusals[] = {
-	{"8-bit in From is refused",
-	 "From: J\xc3\xb6rg <j@example.com>\r\nSubject: x\r\n\r\nbody\r\n",
-	 "header From: 8-bit text in a structured field cannot be downgraded to 7 bit"},
-	{"8-bit in a folded To is refused",
-	 "To: a@example.com,\r\n J\xc3\xb6rg <j@example.com>\r\n\r\nbody \xc3\xa9\r\n",
-	 "header To: 8-bit text in a structured field cannot be downgraded to 7 bit"},
+	{"a non-ASCII local part in From is refused",
+	 "From: J\xc3\xb6rg <j\xc3\xb6rg@example.com>\r\nSubject: x\r\n\r\nbody\r\n",
+	 "header From: an address with a non-ASCII local part (that needs SMTPUTF8) cannot be "
+	 "downgraded to 7 bit"},
+	{"8-bit in a group name in To is refused",
+	 "To: Gr\xc3\xbcppe: a@example.com;\r\n\r\nbody \xc3\xa9\r\n",
+	 "header To: a group of addresses cannot be downgraded to 7 bit"},
+	{"8-bit in a structured field that is not an address list is refused",
+	 "Message-ID: <\xc3\xa9@example.com>\r\n\r\nbody\r\n",
+	 "header Message-ID: 8-bit text in a structured field cannot be downgraded to 7 bit"},
 	{"a message/rfc822 part holding 8-bit data is refused",
 	 "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
 	 "--b\r\nContent-Type: text/plain\r\n\r\nhi \xc3\xa9\r\n"
@@ -636,6 +640,27 @@ static const struct {
 	 "Content-Type: message/partial; id=x\r\n\r\n\xc3\xa9\r\n--i--\r\n--o--\r\n",
 	 "MIME part 2.3: a message/partial part holds 8-bit data, which cannot be downgraded to 7 bit"},
 };
+
+/* Address fields: display names as encoded words, domains as A-labels
+ * (RFC 2047 section 5(3), RFC 5891). */
+static void test_address_fields(void)
+{
+	static const char msg[] = "From: J\xc3\xb6rg M\xc3\xbcller <j@example.com>\r\n"
+		"To: a@example.com,\r\n \"Z\xc3\xb6" "e, Q.\" <z@b\xc3\xbc" "cher.example>, plain <p@example.com>\r\n"
+		"Subject: x\r\n\r\nbody \xc3\xa9\r\n";
+	struct result r;
+
+	run(msg, sizeof msg - 1, &r);
+	is_int(r.rc, 0, "8-bit display names and an IDN domain: downgraded");
+	ok(clean(r.out.data, r.out.len, 998) == NULL, "address fields: all 7-bit");
+	like(r.out.data, "From: =?UTF-8?B?SsO2cmcgTcO8bGxlcg==?= <j@example.com>\r\n",
+	     "From: the display name as an encoded word, the address kept");
+	like(r.out.data, "=?UTF-8?B?WsO2ZSwgUS4=?= <z@xn--bcher-kva.example>",
+	     "To: a quoted display name unquoted and encoded, the domain as A-labels");
+	like(r.out.data, "To: a@example.com, ", "To: the plain address first, as it was");
+	like(r.out.data, "plain <p@example.com>\r\n", "To: an ASCII display name kept as written");
+	buf_free(&r.out);
+}
 
 static void test_refusals(void)
 {
@@ -1020,6 +1045,7 @@ int main(void)
 	test_out_position();
 	test_multipart_mixed();
 	test_nested();
+	test_address_fields();
 	test_refusals();
 	test_long_refused();
 	test_depth();
