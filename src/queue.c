@@ -106,19 +106,25 @@ static int copy_body(int to, int from, off_t off, off_t end)
 	return 0;
 }
 
+/* "YYYYmmddHHMMSS_nnnnnnnnn-rrrrrrrrrrrr": sorted, ids follow the order
+ * messages were queued to the nanosecond, so a patch series queued while
+ * offline goes out in order (older ids, without the fraction, sort before
+ * any newer one of the same second). */
 static void new_id(char *id, size_t n)
 {
 	unsigned char rnd[6];
-	time_t now = time(NULL);
+	struct timespec now;
 	struct tm tm;
-	char stamp[32];
+	char stamp[16];
 
 	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
 		memset(rnd, (int)getpid(), sizeof rnd);
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
-	snprintf(id, n, "%s-%02x%02x%02x%02x%02x%02x", stamp, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
-		 rnd[5]);
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	if (strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm) == 0)
+		stamp[0] = '\0';
+	snprintf(id, n, "%.14s_%09d-%02x%02x%02x%02x%02x%02x", stamp, (int)(now.tv_nsec % 1000000000L),
+		 rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
 }
 
 /* The message's options, one "key value" line each; absent keys keep

@@ -26,7 +26,7 @@ connections() { bash "$SMARTHOST" count-connections "$SMARTHOST_DIR"; }
 to=down-$u@example.test
 msg "$to" down | run_postern -C "$DOWN" "$to"
 is "$RC" 0 "smarthost down: exit 0"
-like "$ERR" "^postern: queued [0-9]{14}-[0-9a-f]+: connect 127.0.0.1 port 1: .*; will retry$" \
+like "$ERR" "^postern: queued [0-9]{14}_[0-9]{9}-[0-9a-f]+: connect 127.0.0.1 port 1: .*; will retry$" \
 	"smarthost down: one line saying queued, why, and that it will retry"
 is "$(entries)" 1 "smarthost down: one entry in the queue"
 run_postern -C "$CFG" -bp
@@ -133,7 +133,7 @@ done
 is "$bad" 0 "after SIGKILLs: every committed entry has its whole message"
 n=$(entries)
 run_postern -C "$CFG" -bp
-is "$(printf '%s\n' "$OUT" | grep -c '^[0-9]\{14\}-')" "$n" "after SIGKILLs: -bp lists exactly the committed entries"
+is "$(printf '%s\n' "$OUT" | grep -c '^[0-9]\{14\}_[0-9]\{9\}-')" "$n" "after SIGKILLs: -bp lists exactly the committed entries"
 run_postern -C "$CFG" -q --force
 is "$RC" 0 "after SIGKILLs: -q delivers what was queued"
 is "$(entries)" 0 "after SIGKILLs: queue empty"
@@ -150,5 +150,20 @@ if mkdir -p "$TEST_TMP/full" && mount -t tmpfs -o size=256k tmpfs "$TEST_TMP/ful
 else
 	ok 1 "disk full: cannot mount a tmpfs here # SKIP"
 fi
+
+# --- a series queued within one second goes out in the order it was queued
+rm -f "$QDIR"/*.env "$QDIR"/*.msg
+for i in 1 2 3 4 5 6; do
+	printf 'From: demo@example.test\nSubject: [PATCH %d/6]\nMessage-ID: <patch-%d-%s@example.test>\n\npatch %d\n' \
+		"$i" "$i" "$u" "$i" | run_postern -C "$CFG" -odq "series-$u@example.test"
+done
+is "$(entries)" 6 "a six-patch series queued with -odq"
+run_postern -C "$CFG" -q
+is "$RC" 0 "postern -q sends the series: exit 0"
+is "$(bash "$SMARTHOST" wait-delivery "$SMARTHOST_DIR" "series-$u@example.test" 20 | wc -l)" 6 \
+	"the series: six messages delivered"
+# Postfix's cleanup logs each message-id in the order the messages came in.
+is "$(grep -o "message-id=<patch-[0-9]-$u@" "$SMARTHOST_LOG" | sed 's/message-id=<patch-\([0-9]\).*/\1/' | tr -d '\n')" \
+	"123456" "the series arrives in the order it was queued"
 
 done_testing

@@ -10,7 +10,7 @@ FAULT_INI=("queue = auto")
 
 fault_run mail-451
 is "$RC" 0 "451 at MAIL with queue = auto: exit 0"
-like "$ERR" "^postern: queued [0-9]{14}-[0-9a-f]+: MAIL FROM:<sender@example.test>: .*451 4\.3\.2.*; will retry$" \
+like "$ERR" "^postern: queued [0-9]{14}_[0-9]{9}-[0-9a-f]+: MAIL FROM:<sender@example.test>: .*451 4\.3\.2.*; will retry$" \
 	"451 at MAIL: one line saying queued and why"
 is "$(entries)" 1 "451 at MAIL: the message is in the queue"
 grep -q "^Subject: postern fault test" "$QDIR"/*.msg; ok $? "451 at MAIL: the queued file holds the message"
