@@ -31,7 +31,7 @@ static const struct {
 	{"user", IN_ACCOUNT}, {"password_command", IN_ACCOUNT},
 	{"password", IN_ACCOUNT}, {"timeout", IN_ACCOUNT},
 	{"refused_recipients", IN_ACCOUNT}, {"dsn_notify", IN_ACCOUNT}, {"dsn_return", IN_ACCOUNT},
-	{"requiretls", IN_ACCOUNT},
+	{"requiretls", IN_ACCOUNT}, {"tls_resume", IN_ACCOUNT},
 	{"oauth_provider", IN_ACCOUNT}, {"oauth_client_id", IN_ACCOUNT},
 	{"oauth_client_secret", IN_ACCOUNT}, {"oauth_tenant", IN_ACCOUNT},
 	{"oauth_scope", IN_ACCOUNT}, {"oauth_auth_url", IN_ACCOUNT},
@@ -580,7 +580,7 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	static const char *const refused_words[] = {"all", "skip", NULL};
 	static const char *const queue_words[] = {"auto", "never", NULL};
 	static const char *const yes_no[] = {"no", "yes", NULL};
-	int tls, auth, refused, queue, requiretls;
+	int tls, auth, refused, queue, requiretls, resume;
 
 	a->line = scan_line_of(l->scan, section, "");
 	if (!(a->name = strdup(section)))
@@ -600,10 +600,12 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	    get_choice(l, section, "refused_recipients", refused_words, REFUSED_ALL, &refused) < 0 ||
 	    get_choice(l, section, "queue", queue_words, -1, &queue) < 0 ||
 	    get_choice(l, section, "requiretls", yes_no, 0, &requiretls) < 0 ||
+	    get_choice(l, section, "tls_resume", yes_no, 1, &resume) < 0 ||
 	    load_dsn(l, section, a) < 0)
 		return -1;
 	a->queue = queue;
 	a->requiretls = requiretls;
+	a->tls_resume = resume;
 	a->tls = tls;
 	a->auth = auth;
 	a->refused = refused;

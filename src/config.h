@@ -54,6 +54,7 @@ struct account {
 	unsigned dsn_notify;           /* dsn_notify: enum dsn_notify bits, 0 unset */
 	enum dsn_ret dsn_ret;          /* dsn_return */
 	int requiretls;                /* REQUIRETLS on every message (RFC 8689) */
+	int tls_resume;                /* keep and offer a TLS session to resume (default 1) */
 	int line;                      /* where the section starts, for messages */
 };
 

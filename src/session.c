@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <openssl/evp.h>
 
 #include "body.h"
 #include "downgrade.h"
 #include "conn.h"
 #include "log.h"
+#include "queue.h"
 #include "reply.h"
 
 /* Reads one whole reply within one step's deadline. */
@@ -328,11 +330,43 @@ failed:
 	return rc;
 }
 
+/* Where this account keeps its TLS session for this server:
+ * $XDG_STATE_HOME/postern/tls/tls-HASH.session (folder 0700), HASH from
+ * the account, host and port, so no two accounts ever share one. NULL
+ * when there is no such folder (then no resumption). */
+static const char *session_file(const struct account *a, char *out, size_t n)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	struct buf dir, key;
+	struct err ignored;
+	const char *path = NULL;
+
+	buf_init(&dir, 4096);
+	buf_init(&key, 4096);
+	if (queue_dir(&dir, &ignored) == 0 && dir.len > 6 &&
+	    buf_appendf(&key, "%s%c%s%c%ld", a->name, 0, a->host, 0, a->port) == 0 &&
+	    EVP_Digest(key.data, key.len, md, &mdlen, EVP_sha256(), NULL) == 1 && mdlen >= 12) {
+		dir.len -= 6;   /* ".../postern/queue" -> ".../postern" */
+		dir.data[dir.len] = '\0';
+		if (buf_appends(&dir, "/tls") == 0 && queue_mkdirs(dir.data, 0700) == 0 &&
+		    snprintf(out, n, "%s/tls-%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x.session",
+			     dir.data, md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8],
+			     md[9], md[10], md[11]) < (int)n)
+			path = out;
+	}
+	buf_free(&dir);
+	buf_free(&key);
+	return path;
+}
+
 int session_send_batch(const struct account *a, const struct smtp_params *p,
 		       struct session_job *jobs, int n, const struct session_hooks *h, struct err *e)
 {
+	char kept[4096];
 	struct tls_policy tp = {.host = a->host, .ca_file = a->tls_ca_file,
-				.pin = a->has_fingerprint ? a->fingerprint : NULL};
+				.pin = a->has_fingerprint ? a->fingerprint : NULL,
+				.session_file = a->tls_resume ? session_file(a, kept, sizeof kept) : NULL};
 	struct smtp s;
 	struct conn c;
 	struct reply r;

@@ -1,17 +1,77 @@
 #include "tls.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "log.h"
+
+#define SESSION_FILE_MAX (16 * 1024)   /* a serialised session with its ticket */
 
 static int is_ip_literal(const char *host)
 {
 	unsigned char tmp[16];
 
 	return inet_pton(AF_INET, host, tmp) == 1 || inet_pton(AF_INET6, host, tmp) == 1;
+}
+
+/* OpenSSL calls this with every session the server gives us (TLS 1.3
+ * sends its tickets after the handshake): it replaces the kept one. */
+static int keep_session(SSL *ssl, SSL_SESSION *sess)
+{
+	const char *path = SSL_get_app_data(ssl);
+	unsigned char der[SESSION_FILE_MAX], *p = der;
+	char tmp[4200];
+	int len = i2d_SSL_SESSION(sess, NULL), fd;
+
+	if (!path || len <= 0 || len > (int)sizeof der || !SSL_SESSION_is_resumable(sess) ||
+	    i2d_SSL_SESSION(sess, &p) != len)
+		return 0;
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return 0;
+	if (write(fd, der, (size_t)len) != len || close(fd) < 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		log_info("TLS: could not keep the session in %s: %s", path, strerror(errno));
+	}
+	OPENSSL_cleanse(der, sizeof der);
+	return 0;   /* we kept a copy, not the object */
+}
+
+/* The kept session, when it is ours alone, whole and still valid. */
+static SSL_SESSION *kept_session(const char *path, const char *host)
+{
+	unsigned char der[SESSION_FILE_MAX];
+	const unsigned char *p = der;
+	struct stat st;
+	SSL_SESSION *sess = NULL;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == getuid() &&
+	    !(st.st_mode & 077) && st.st_size > 0 && st.st_size <= (off_t)sizeof der &&
+	    (n = read(fd, der, sizeof der)) == st.st_size)
+		sess = d2i_SSL_SESSION(NULL, &p, (long)n);
+	close(fd);
+	OPENSSL_cleanse(der, sizeof der);
+	if (sess && (!SSL_SESSION_is_resumable(sess) ||
+		     SSL_SESSION_get_time(sess) + SSL_SESSION_get_timeout(sess) <= (long)time(NULL) ||
+		     (SSL_SESSION_get0_hostname(sess) &&
+		      strcmp(SSL_SESSION_get0_hostname(sess), host) != 0))) {
+		SSL_SESSION_free(sess);
+		sess = NULL;
+	}
+	return sess;
 }
 
 static SSL_CTX *tls_ctx_new(const struct tls_policy *p, struct err *e)
@@ -33,6 +93,10 @@ static SSL_CTX *tls_ctx_new(const struct tls_policy *p, struct err *e)
 			p->ca_file ? p->ca_file : "the system store", tls_error_string());
 		SSL_CTX_free(ctx);
 		return NULL;
+	}
+	if (p->session_file) {
+		SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+		SSL_CTX_sess_set_new_cb(ctx, keep_session);
 	}
 	return ctx;
 }
@@ -57,6 +121,13 @@ SSL *tls_session_new(const struct tls_policy *p, int fd, struct err *e)
 		err_set(e, ERR_SOFTWARE, "TLS: cannot set up the session: %s", tls_error_string());
 		SSL_free(ssl);
 		return NULL;
+	}
+	if (p->session_file) {
+		SSL_SESSION *kept = kept_session(p->session_file, p->host);
+		SSL_set_app_data(ssl, (void *)p->session_file);
+		if (kept && SSL_set_session(ssl, kept) != 1)
+			ERR_clear_error();   /* then a full handshake, as without one */
+		SSL_SESSION_free(kept);
 	}
 	return ssl;
 }
@@ -88,8 +159,8 @@ int tls_check_peer(SSL *ssl, const struct tls_policy *p, struct err *e)
 	if (v != X509_V_OK)
 		return err_set(e, ERR_TEMP, "TLS: certificate of %s not trusted: %s", p->host,
 			       X509_verify_cert_error_string(v));
-	log_info("TLS %s, %s, certificate verified for %s", SSL_get_version(ssl),
-		 SSL_get_cipher_name(ssl), p->host);
+	log_info("TLS %s, %s, certificate verified for %s%s", SSL_get_version(ssl),
+		 SSL_get_cipher_name(ssl), p->host, SSL_session_reused(ssl) ? ", session resumed" : "");
 	return 0;
 }
 

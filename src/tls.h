@@ -4,6 +4,13 @@
  * for names (not for IP literals), and an optional SHA-256 pin of the
  * server certificate that replaces chain verification (for self-signed
  * servers). The handshake's I/O loop is conn.c's.
+ * With a session_file, the session (a TLS 1.3 ticket or a TLS 1.2 session
+ * id, with its resumption secret) is kept there, mode 0600, replaced
+ * atomically whenever the server sends a new one, and offered on the next
+ * connection while its lifetime lasts: a resumed handshake skips the
+ * certificate exchange and the stall behind the server's new ticket. A
+ * file that is missing, unreadable, not private or expired is ignored; a
+ * server that refuses it costs a full handshake, nothing else.
  */
 #ifndef POSTERN_TLS_H
 #define POSTERN_TLS_H
@@ -16,6 +23,8 @@ struct tls_policy {
 	const char *host;               /* name or IP literal to verify */
 	const char *ca_file;            /* NULL: system store */
 	const unsigned char *pin;       /* 32 bytes, or NULL */
+	const char *session_file;       /* NULL: no resumption; else where this account's
+					 * session for this server is kept (RFC 8446 2.2) */
 };
 
 /* A client context and a session bound to fd. ERR_CONFIG for an unusable

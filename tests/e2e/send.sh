@@ -22,6 +22,41 @@ is "$(body_of "$f")" "$(printf 'Hello,\n.a line starting with a dot\n..two dots\
 like "$(header_of "$f")" "Message-ID: <" "Message-ID added when missing"
 like "$(header_of "$f")" "Date: " "Date added when missing"
 
+# --- TLS session resumption: the second send resumes, the file is private
+e2e_config "$TEST_TMP/resume.ini"
+tlsdir=$XDG_STATE_HOME/postern/tls
+rm -rf "$tlsdir"   # the sends above kept a session for this account already
+for i in 1 2; do
+	msg "resume$i-$u@example.test" resume | run_postern -C "$TEST_TMP/resume.ini" -v "resume$i-$u@example.test"
+	eval "rc$i=\$RC err$i=\$ERR"
+done
+is "$rc1 $rc2" "0 0" "TLS resumption: two sends, exit 0 both"
+unlike "$err1" "session resumed" "TLS resumption: the first send makes a full handshake"
+like "$err2" "^--- TLS .*certificate verified for 127.0.0.1, session resumed" "TLS resumption: the second send resumes the session"
+is "$(stat -c %a "$tlsdir"/tls-*.session 2>/dev/null | sort -u)" 600 "TLS resumption: the kept session is mode 0600"
+is "$(stat -c %a "$tlsdir" 2>/dev/null)" 700 "TLS resumption: its folder is mode 0700"
+f=$(ls "$tlsdir"/tls-*.session | head -n 1)
+head -c 300 /dev/urandom >"$f"
+msg x resume | run_postern -C "$TEST_TMP/resume.ini" -v "resume3-$u@example.test"
+is "$RC" 0 "TLS resumption: a damaged session file is ignored (exit 0)"
+unlike "$ERR" "session resumed" "TLS resumption: a damaged session file: a full handshake"
+chmod 644 "$f"
+msg x resume | run_postern -C "$TEST_TMP/resume.ini" -v "resume4-$u@example.test"
+unlike "$ERR" "session resumed" "TLS resumption: a session file others can read is not used"
+e2e_config "$TEST_TMP/noresume.ini" "$SMARTHOST_PORT_SMTPS" "tls = implicit" "tls_resume = no"
+rm -rf "$tlsdir"
+for i in 1 2; do msg x noresume | run_postern -C "$TEST_TMP/noresume.ini" -v "noresume$i-$u@example.test"; done
+is "$RC" 0 "tls_resume = no: exit 0"
+unlike "$ERR" "session resumed" "tls_resume = no: never resumed"
+ok "$([ ! -e "$tlsdir" ] || [ -z "$(ls "$tlsdir")" ]; echo $?)" "tls_resume = no: no session kept"
+e2e_config "$TEST_TMP/implicit-resume.ini" "$SMARTHOST_PORT_SMTPS" "tls = implicit"
+for i in 1 2; do msg x implicit | run_postern -C "$TEST_TMP/implicit-resume.ini" -v "impresume$i-$u@example.test"; done
+like "$ERR" "session resumed" "465 implicit TLS: the second send resumes too"
+e2e_config "$TEST_TMP/other.ini" "$SMARTHOST_PORT_SMTPS" "tls = implicit"
+sed -i 's/^\[test\]/[other]/; s/^account = test/account = other/' "$TEST_TMP/other.ini"
+msg x other | run_postern -C "$TEST_TMP/other.ini" -v "other-$u@example.test"
+unlike "$ERR" "session resumed" "another account to the same server does not use this account's session"
+
 # --- AUTH LOGIN
 e2e_config "$TEST_TMP/login.ini" "$SMARTHOST_PORT_SUBMIT" "auth = login"
 to=login-$u@example.test

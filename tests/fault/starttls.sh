@@ -48,4 +48,18 @@ like "$ERR" '[Cc]ertificate' "implicit TLS wrong-host certificate: the error men
 unlike "$SERVER_CMDS" '^(EHLO|AUTH|MAIL)' "implicit TLS wrong-host certificate: nothing sent"
 FAULT_TLS=
 
+# A kept TLS session the server no longer knows (each run of the scripted
+# server has new ticket keys) costs a full handshake, nothing else.
+rm -rf "$XDG_STATE_HOME/postern/tls"
+FAULT_ARGS=(-v)
+fault_run success
+is "$RC" 0 "first session: exit 0"
+ls "$XDG_STATE_HOME"/postern/tls/tls-*.session >/dev/null 2>&1; ok $? "first session: the server's ticket is kept"
+fault_run success
+is "$RC" 0 "a ticket the server cannot use: exit 0"
+is "$FAULT_RC" 0 "a ticket the server cannot use: the whole session ran"
+unlike "$ERR" "session resumed" "a ticket the server cannot use: a full handshake instead"
+like "$ERR" "certificate verified for 127.0.0.1" "a ticket the server cannot use: the certificate is verified again"
+FAULT_ARGS=()
+
 done_testing

@@ -134,6 +134,26 @@ static void test_valid(void)
 	ok(c.accounts == NULL && c.naccounts == 0, "config_free empties the struct");
 }
 
+static void test_esmtp_keys(void)
+{
+	struct config c;
+	struct err e;
+	const struct account *a;
+
+	if (!ok(load("[x]\nhost = h\ndsn_notify = Failure, delay\ndsn_return = HDRS\nrequiretls = yes\n"
+		     "tls_resume = no\n", &c, &e) == 0, "dsn_notify, dsn_return, requiretls, tls_resume load")) {
+		diag("error: %s", e.msg);
+		config_free(&c);
+		return;
+	}
+	a = &c.accounts[0];
+	is_int((int)a->dsn_notify, DSN_NOTIFY_FAILURE | DSN_NOTIFY_DELAY, "dsn_notify = Failure, delay");
+	is_int(a->dsn_ret, DSN_RET_HDRS, "dsn_return = HDRS");
+	is_int(a->requiretls, 1, "requiretls = yes");
+	is_int(a->tls_resume, 0, "tls_resume = no");
+	config_free(&c);
+}
+
 static void test_defaults(void)
 {
 	struct config c;
@@ -153,6 +173,10 @@ static void test_defaults(void)
 	is_int(a->timeout, 60, "timeout defaults to 60");
 	is_int(a->auth, AUTH_AUTO, "auth defaults to auto");
 	is_int(a->refused, REFUSED_ALL, "refused_recipients defaults to all");
+	is_int(a->tls_resume, 1, "tls_resume defaults to yes");
+	is_int(a->requiretls, 0, "requiretls defaults to no");
+	is_int((int)a->dsn_notify, 0, "dsn_notify defaults to none asked");
+	is_int(a->dsn_ret, DSN_RET_NONE, "dsn_return defaults to none asked");
 	ok(!a->from && !a->user && !a->password && !a->password_command && !a->domain,
 	   "from, user, password, password_command and domain default to unset");
 	is_str(c.default_account, NULL, "no [postern] account");
@@ -208,6 +232,12 @@ static const struct {
 	{"a bad auth value", "[a]\nhost = h\nauth = gssapi\n", ":3: [a] auth: 'gssapi'"},
 	{"a bad refused_recipients value", "[a]\nhost = h\nrefused_recipients = some\n",
 	 "[a] refused_recipients: 'some'"},
+	{"a bad dsn_notify word", "[a]\nhost = h\ndsn_notify = success,sometimes\n",
+	 ":3: [a] dsn_notify: expected never, or a comma list"},
+	{"dsn_notify never with another word", "[a]\nhost = h\ndsn_notify = never,delay\n", "[a] dsn_notify"},
+	{"a bad dsn_return value", "[a]\nhost = h\ndsn_return = body\n", ":3: [a] dsn_return: 'body'"},
+	{"a bad requiretls value", "[a]\nhost = h\nrequiretls = maybe\n", ":3: [a] requiretls: 'maybe'"},
+	{"a bad tls_resume value", "[a]\nhost = h\ntls_resume = sometimes\n", ":3: [a] tls_resume: 'sometimes'"},
 	{"timeout 0", "[a]\nhost = h\ntimeout = 0\n", ":3: [a] timeout: '0' is not a number from 1 to 3600"},
 	{"timeout 3601", "[a]\nhost = h\ntimeout = 3601\n", "[a] timeout: '3601'"},
 	{"a missing host", "[a]\nport = 25\n", "[a] host: missing"},
@@ -610,6 +640,7 @@ static void test_oauth(void)
 
 int main(void)
 {
+	test_esmtp_keys();
 	const char *t = getenv("TEST_TMP");
 
 	snprintf(tmpdir, sizeof tmpdir, "%s/postern-config-XXXXXX", t && *t ? t : "/tmp");
