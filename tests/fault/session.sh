@@ -50,4 +50,14 @@ unlike "$ERR" "demo-secret" "-v auth = login: the password never appears"
 unlike "$ERR" "$PASS_BLOB" "-v auth = login: the base64 password never appears"
 FAULT_INI=() FAULT_ARGS=()
 
+# QUIT is not awaited: a 221 six seconds late costs nothing (the step
+# timeout is 10 s here, so waiting for it would take 6 s).
+FAULT_INI=("timeout = 10") FAULT_ARGS=(-v)
+fault_run quit-slow-221
+is "$RC" 0 "a slow 221: exit 0"
+like "$SERVER_CMDS" "QUIT" "a slow 221: QUIT was sent"
+unlike "$ERR" "<-- 221" "a slow 221: postern did not wait for it"
+ok $((ELAPSED > 3)) "a slow 221: postern was done long before it (took ${ELAPSED}s)"
+FAULT_INI=() FAULT_ARGS=()
+
 done_testing

@@ -183,6 +183,7 @@ class Conn:
         self.chunk_size = 0
         self.eof = False
         self.closed = False
+        self.saw_quit = False       # the client said QUIT: it may close at once
 
     def remaining(self):
         left = self.deadline - time.monotonic()
@@ -219,6 +220,8 @@ class Conn:
             if not raw.endswith(b"\r\n"):
                 self.log.mark("previous line ended with a bare LF")
             self.lines.append(line)
+            if line.strip().upper() == b"QUIT":
+                self.saw_quit = True
             size = bdat_size(line) if self.bdat else None
             if size is not None:
                 self.chunk = bytearray()
@@ -707,8 +710,11 @@ def run(args):
     except ClientGone as e:
         where = ("at %s (%s)" % (current[0], current[1])
                  if current else "before the first step")
-        log.mark("end: client gone %s: %s" % (where, e))
-        status = 3
+        if conn.saw_quit:   # RFC 5321 4.1.1.10: a client may close after QUIT
+            log.mark("end: scenario done (the client closed after QUIT, %s)" % where)
+        else:
+            log.mark("end: client gone %s: %s" % (where, e))
+            status = 3
     except TimeLimit:
         log.mark("end: global time limit of %gs reached" % args.max_seconds)
         status = 2
