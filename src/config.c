@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -728,34 +729,56 @@ static void blank_line(struct buf *text, int line)
 		*p = ' ';
 }
 
+/* A file that lives only in memory (memfd), holding text, and the path
+ * iniparser can open it by; else a private file in /tmp, already unlinked
+ * once opened (only where there is no memfd or no /proc). */
+static int text_file(const struct buf *text, char *path, size_t n, struct err *e)
+{
+	char tmp[] = "/tmp/postern-config.XXXXXX";
+	int fd = memfd_create("postern-config", MFD_CLOEXEC);
+
+	if (fd >= 0) {
+		snprintf(path, n, "/proc/self/fd/%d", fd);
+		if (access(path, R_OK) != 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (fd < 0 && (fd = mkostemp(tmp, O_CLOEXEC)) >= 0)
+		snprintf(path, n, "%s", tmp);
+	if (fd < 0)
+		return err_set(e, ERR_CANTCREAT, "config: cannot make a copy in memory or in /tmp: %s",
+			       strerror(errno));
+	if (write(fd, text->data, text->len) != (ssize_t)text->len) {
+		err_set(e, ERR_IO, "config: cannot write its copy: %s", strerror(errno));
+		if (strcmp(path, tmp) == 0)
+			unlink(tmp);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* iniparser reads by path and copies every line it reads: give it the
  * text we already read and checked (no second open of the file), with the
- * password lines blanked, through a private temporary file. */
+ * password lines blanked, through a file in memory: no copy of a file
+ * that names secrets ever reaches a disk, and a full /tmp breaks nothing. */
 static dictionary *load_without_secrets(const char *path, const struct scan *sc, struct buf *copy,
 					struct err *e)
 {
-	char tmp[] = "/tmp/postern-config.XXXXXX";
+	char name[64];
 	dictionary *d;
 	int fd;
 
 	for (int i = 0; i < sc->n; i++)
 		if (sc->entries[i].secret)
 			blank_line(copy, sc->entries[i].line);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		err_set(e, ERR_CANTCREAT, "config: cannot create a temporary file in /tmp: %s",
-			strerror(errno));
+	if ((fd = text_file(copy, name, sizeof name, e)) < 0)
 		return NULL;
-	}
-	if (write(fd, copy->data, copy->len) != (ssize_t)copy->len) {
-		err_set(e, ERR_IO, "config: cannot write a temporary file in /tmp: %s", strerror(errno));
-		unlink(tmp);
-		close(fd);
-		return NULL;
-	}
 	iniparser_set_error_callback(quiet);
-	d = iniparser_load(tmp);
-	unlink(tmp);
+	d = iniparser_load(name);
+	if (strncmp(name, "/proc/", 6) != 0)
+		unlink(name);
 	close(fd);
 	if (!d)
 		err_set(e, ERR_CONFIG, "%s: cannot be parsed as an INI file", path);

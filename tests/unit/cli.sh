@@ -124,4 +124,21 @@ is "$RC" 75 "connection refused: exit 75 (temporary)"
 like "$ERR" "connect 127.0.0.1 port 9" "connection refused: names host and port"
 one_line; ok $? "connection refused: one line"
 
+# The configuration is read through a copy in memory, never one in /tmp: a
+# /tmp that cannot be written (full, or read-only here, in a mount namespace
+# of the test's own) breaks nothing. The files live outside /tmp for it.
+if command -v unshare >/dev/null && [ "$(id -u)" = 0 ]; then
+	ro=$(mktemp -d "$TOP/build/ro-tmp.XXXXXX")
+	mkdir -p "$ro/home"
+	cp "$CFG" "$ro/p.ini"
+	out=$(HOME=$ro/home XDG_STATE_HOME=$ro/home/state unshare -m sh -c \
+		'mount -t tmpfs -o ro none /tmp && exec "$1" -C "$2" -bp' sh "$POSTERN" "$ro/p.ini" 2>&1)
+	rc=$?
+	rm -rf "$ro"
+	is "$rc" 0 "a read-only /tmp: the configuration still loads (-bp exits 0)"
+	like "$out" "Mail queue is empty" "a read-only /tmp: -bp works"
+else
+	ok 1 "a read-only /tmp: needs root and unshare"
+fi
+
 done_testing
