@@ -178,7 +178,7 @@ struct batch {
 	const char *qdir;
 	struct session_job *jobs;
 	struct taken *taken;
-	int own;
+	int ntaken;               /* jobs[0..ntaken) are queued messages, then our own */
 	struct outbox_stats *st;
 };
 
@@ -187,8 +187,8 @@ static void settled(void *ctx, int i)
 	struct batch *b = ctx;
 	struct err none = {0};
 
-	if (i >= b->own && b->jobs[i].done != 0)
-		record(b->qdir, &b->taken[i - b->own], &b->jobs[i], &none, b->st);
+	if (i < b->ntaken && b->jobs[i].done != 0)
+		record(b->qdir, &b->taken[i], &b->jobs[i], &none, b->st);
 }
 
 /* With OAuth2: a token the server refuses is refreshed once and the batch
@@ -244,7 +244,7 @@ static int run_batch(const char *qdir, const struct account *a, struct session_j
 {
 	struct smtp_params p = {.auth = a->auth, .refused = a->refused,
 				.tls_active = a->tls == TLS_IMPLICIT};
-	struct batch b = {.qdir = qdir, .jobs = jobs, .taken = taken, .own = own, .st = st};
+	struct batch b = {.qdir = qdir, .jobs = jobs, .taken = taken, .ntaken = ntaken, .st = st};
 	struct session_hooks hooks = {.settled = settled, .ctx = &b};
 	struct err conn_err = {0};
 	char ehlo[256];
@@ -255,11 +255,11 @@ static int run_batch(const char *qdir, const struct account *a, struct session_j
 		send_with_token(a, &p, jobs, njobs, &hooks, &conn_err);
 	else
 		send_with_password(a, &p, jobs, njobs, &hooks, &conn_err);
-	if (own && jobs[0].done == 0)
-		jobs[0].err = conn_err;
+	if (own && jobs[ntaken].done == 0)
+		jobs[ntaken].err = conn_err;
 	for (int i = 0; i < ntaken; i++)   /* the ones the session never settled */
 		if (!taken[i].recorded)
-			record(qdir, &taken[i], &jobs[own + i], &conn_err, st);
+			record(qdir, &taken[i], &jobs[i], &conn_err, st);
 	*e = conn_err;
 	return 0;
 }
@@ -289,18 +289,21 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 		free(jobs);
 		return err_set(e, ERR_OS, "out of memory");
 	}
-	if (own)
-		jobs[njobs++] = *own;
+	/* The account's due messages first, in the order they were queued,
+	 * then this one: a series queued while offline and its next part sent
+	 * online arrive in order. */
 	if (qdir)
 		ntaken = take_due(cfg, qdir, a, force, taken, max, st);
 	for (int i = 0; i < ntaken; i++)
 		jobs[njobs++] = (struct session_job){.m = &taken[i].m,
 			.src = {.header_block = &empty_block, .fd = taken[i].fd, .body_off = 0,
 				.body_end = taken[i].qe.size}};
+	if (own)
+		jobs[njobs++] = *own;
 	if (njobs)
 		run_batch(qdir, a, jobs, njobs, taken, ntaken, own != NULL, st, e);
 	if (own)
-		*own = jobs[0];
+		*own = jobs[ntaken];
 	for (int i = 0; i < ntaken; i++) {
 		close(taken[i].fd);
 		queue_entry_free(&taken[i].qe);

@@ -1,8 +1,9 @@
 /*
- * Everything that leaves through one connection: the message being sent
- * now (if any) and the account's queued messages that are due, so a flush
- * costs one TLS handshake and one AUTH, and a successful send also empties
- * the queue behind it. Every queued message's outcome is recorded: sent
+ * Everything that leaves through one connection: the account's queued
+ * messages that are due, in the order they were queued, and then the
+ * message being sent now (if any), so a flush costs one TLS handshake and
+ * one AUTH, a send also empties the queue before it, and messages arrive
+ * in the order they were submitted. Every queued message's outcome is recorded: sent
  * (removed), deferred (attempts, backoff, last error), refused for good
  * (dead.letter, removed), or too old (dead.letter, removed).
  */
@@ -17,8 +18,8 @@ struct outbox_stats {
 	int sent, deferred, failed, busy;
 };
 
-/* Sends `own` (NULL for none) and then the due entries of account `a`
- * (all of them with force) from queue folder `qdir` (NULL: no queue).
+/* Sends the due entries of account `a` (all of them with force) from
+ * queue folder `qdir` (NULL: no queue), then `own` (NULL for none).
  * own->done says what became of it. -1 only for local errors. */
 int outbox_send(const struct config *cfg, const char *qdir, const struct account *a,
 		struct session_job *own, int force, struct outbox_stats *st, struct err *e);

@@ -151,6 +151,18 @@ else
 	ok 1 "disk full: cannot mount a tmpfs here # SKIP"
 fi
 
+# --- a queued message that is due goes before the next one sent
+printf 'From: demo@example.test\nSubject: first\nMessage-ID: <order-1-%s@example.test>\n\none\n' "$u" |
+	run_postern -C "$CFG" -odq "order-$u@example.test"
+is "$RC" 0 "the first message is queued (-odq: due at once)"
+printf 'From: demo@example.test\nSubject: second\nMessage-ID: <order-2-%s@example.test>\n\ntwo\n' "$u" |
+	run_postern -C "$CFG" "order-$u@example.test"
+is "$RC" 0 "the second message is sent"
+is "$(bash "$SMARTHOST" wait-delivery "$SMARTHOST_DIR" "order-$u@example.test" 20 | wc -l)" 2 \
+	"both delivered over that connection"
+is "$(grep -o "message-id=<order-[0-9]-$u@" "$SMARTHOST_LOG" | sed 's/message-id=<order-\([0-9]\).*/\1/' | tr -d '\n')" \
+	"12" "the queued message arrives before the one sent after it"
+
 # --- a series queued within one second goes out in the order it was queued
 rm -f "$QDIR"/*.env "$QDIR"/*.msg
 for i in 1 2 3 4 5 6; do
