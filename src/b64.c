@@ -58,9 +58,11 @@ int b64_decode(struct buf *out, const char *s, size_t n)
 				return -1;
 		}
 	}
-	/* Six bits left over means one character alone in its quantum: it
-	 * cannot encode a byte, so the input is truncated or corrupt. */
-	if (pad > 2 || (n % 4 && pad) || bits == 6)
+	/* RFC 4648 sections 3.2 and 3.5, as RFC 4954 asks: whole padded
+	 * quanta, as many pads as the last quantum is short, and the bits
+	 * left over zero. Anything else ("334 Rubbish") is not base64, and
+	 * the SASL exchange is cancelled rather than answered. */
+	if (n % 4 || pad > 2 || bits != 2 * (int)pad || (v & ((1u << bits) - 1)))
 		return -1;
 	return 0;
 }

@@ -209,6 +209,9 @@ int cmd_send(const struct options *o, struct err *e)
 	const struct account *a = NULL;
 	int rc;
 
+	if (o->stdin_closed)
+		return err_set(e, ERR_NOINPUT, "message: standard input is closed, so there is no "
+			       "message; nothing sent");
 	memset(&j, 0, sizeof j);
 	j.spool.fd = -1;
 	buf_init(&j.header_block, 2 * HEADER_SECTION_MAX);

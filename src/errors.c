@@ -12,6 +12,7 @@ static const struct {
 	[ERR_NONE] = {0, 0},
 	[ERR_USAGE] = {EX_USAGE, 0},
 	[ERR_DATA] = {EX_DATAERR, 0},
+	[ERR_NOINPUT] = {EX_NOINPUT, 0},
 	[ERR_NOUSER] = {EX_NOUSER, 0},
 	[ERR_UNAVAILABLE] = {EX_UNAVAILABLE, 0},
 	[ERR_SOFTWARE] = {EX_SOFTWARE, 0},

@@ -13,6 +13,7 @@ enum err_kind {
 	ERR_NONE = 0,
 	ERR_USAGE,       /* bad command line                         64 */
 	ERR_DATA,        /* bad message, header or address; too big  65 */
+	ERR_NOINPUT,     /* no message: standard input is closed     66 */
 	ERR_NOUSER,      /* recipient refused or unknown             67 */
 	ERR_UNAVAILABLE, /* permanent server refusal, no TLS offered 69 */
 	ERR_SOFTWARE,    /* a bug in postern                         70 */

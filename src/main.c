@@ -1,12 +1,17 @@
 /* postern: a sendmail-compatible mail submission agent. main() sets the
  * process up, dispatches on the mode, and turns the one error into one
  * line on stderr and one sysexits code. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "cmd_authorize.h"
@@ -28,6 +33,32 @@ static void harden(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* A set-user-ID or set-group-ID copy (or one with file capabilities)
+ * would let its caller create files as its owner (log =), read any file
+ * as an aliases file, append to other users' files: refuse at once. */
+static int running_set_id(void)
+{
+	return getuid() != geteuid() || getgid() != getegid() || getauxval(AT_SECURE);
+}
+
+/* Programs that run mail with stdin, stdout or stderr closed (GNU
+ * mailutils does): the next file opened would take that number, and a
+ * socket as fd 2 would carry our warnings into the TLS stream. /dev/null
+ * fills each gap; returns 1 when stdin itself was closed. */
+static int fill_std_fds(void)
+{
+	int closed_stdin = 0;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		closed_stdin |= fd == 0;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			return -1;
+	}
+	return closed_stdin;
+}
+
 static int called_as(const char *argv0, const char *name)
 {
 	const char *base = strrchr(argv0, '/');
@@ -39,8 +70,16 @@ int main(int argc, char **argv)
 {
 	struct options o;
 	struct err e = {0};
-	int rc = 0;
+	int rc = 0, stdin_closed = fill_std_fds();
 
+	if (stdin_closed < 0)
+		return EX_OSERR;   /* no stderr to say it on */
+	if (running_set_id()) {
+		fprintf(stderr, "postern: refusing to run set-user-ID or set-group-ID (real uid %ld, "
+			"effective uid %ld): install it without the s bit (chmod u-s,g-s)\n",
+			(long)getuid(), (long)geteuid());
+		return EX_CONFIG;
+	}
 	harden();
 	oauth_setup();
 	if (args_parse(argc, argv, &o, &e) < 0) {
@@ -50,6 +89,7 @@ int main(int argc, char **argv)
 	}
 	if (called_as(argv[0], "mailq") && o.mode == MODE_SEND)
 		o.mode = MODE_MAILQ;
+	o.stdin_closed = stdin_closed;
 	switch (o.mode) {
 	case MODE_VERSION:
 		printf("postern %s\n", POSTERN_VERSION);

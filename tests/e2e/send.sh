@@ -57,6 +57,13 @@ sed -i 's/^\[test\]/[other]/; s/^account = test/account = other/' "$TEST_TMP/oth
 msg x other | run_postern -C "$TEST_TMP/other.ini" -v "other-$u@example.test"
 unlike "$ERR" "session resumed" "another account to the same server does not use this account's session"
 
+# --- stdout and stderr closed (GNU mailutils), with -v: the transcript must
+# not go into the connection, which would otherwise take fd 2
+to=closedfds-$u@example.test
+msg "$to" closedfds | timeout 60 "$POSTERN" -C "$CFG" -v "$to" >&- 2>&-
+is "$?" 0 "stdout and stderr closed, -v: exit 0"
+ok $([ -n "$(delivered "$to")" ]; echo $?) "stdout and stderr closed, -v: delivered"
+
 # --- AUTH LOGIN
 e2e_config "$TEST_TMP/login.ini" "$SMARTHOST_PORT_SUBMIT" "auth = login"
 to=login-$u@example.test

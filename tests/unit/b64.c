@@ -36,6 +36,11 @@ static const struct {
 	{"Z", "one character (6 bits: not even one byte)"},
 	{"Zm9vY", "five characters (a dangling sixth-bit group)"},
 	{"A===", "one character and three pads"},
+	{"Rubbish", "seven characters, not padded (curl's test 'Rubbish' challenge)"},
+	{"Zg", "two characters without their padding"},
+	{"Zm8", "three characters without their padding"},
+	{"Zh==", "non-zero bits left over after one byte (RFC 4648 3.5)"},
+	{"Zm9=", "non-zero bits left over after two bytes"},
 };
 
 static void test_vectors(void)

@@ -141,4 +141,32 @@ else
 	ok 1 "a read-only /tmp: needs root and unshare"
 fi
 
+# Closed standard descriptors (GNU mailutils runs mail that way): with
+# stdin closed there is no message (66, nothing sent); closed stdout and
+# stderr are filled with /dev/null, never taken by a file or a socket.
+printf '%s' "$msg" >/dev/null
+timeout 10 "$POSTERN" -C "$CFG" a@example.test <&- 2>"$TEST_TMP/err0"
+is "$?" 66 "stdin closed: exit 66"
+like "$(cat "$TEST_TMP/err0")" "^postern: message: standard input is closed" "stdin closed: one line saying so"
+printf '%s' "$msg" | timeout 10 "$POSTERN" -C "$CFG" -odq a@example.test >&- 2>&-
+is "$?" 0 "stdout and stderr closed: -odq still queues (exit 0)"
+
+# Never set-user-ID or set-group-ID: a copy owned by another user with the s
+# bit refuses to run, first thing (as root only: the copy must change user).
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	suid=$(mktemp -d "$TOP/build/suid.XXXXXX")
+	cp "$POSTERN" "$suid/postern" && chown nobody "$suid/postern" && chmod 4755 "$suid/postern"
+	chmod 755 "$suid"
+	printf '%s' "$msg" | timeout 10 "$suid/postern" -C "$CFG" a@example.test 2>"$TEST_TMP/errs"
+	rc=$?
+	is "$rc" 78 "a set-user-ID copy: exit 78"
+	like "$(cat "$TEST_TMP/errs")" "^postern: refusing to run set-user-ID" "a set-user-ID copy: one line saying why"
+	chown root:nogroup "$suid/postern" && chmod 2755 "$suid/postern"
+	printf '%s' "$msg" | timeout 10 "$suid/postern" -C "$CFG" --version >/dev/null 2>&1
+	is "$?" 78 "a set-group-ID copy: exit 78 (even for --version)"
+	rm -rf "$suid"
+else
+	ok 1 "set-id copies: need root and the user nobody"
+fi
+
 done_testing
