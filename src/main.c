@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "postern: refusing to run set-user-ID or set-group-ID (real uid %ld, "
 			"effective uid %ld): install it without the s bit (chmod u-s,g-s)\n",
 			(long)getuid(), (long)geteuid());
-		return EX_CONFIG;
+		_exit(EX_CONFIG);   /* no exit handlers either, under those ids */
 	}
 	harden();
 	oauth_setup();
