@@ -133,8 +133,6 @@ static int enqueue(struct send_job *j, const struct account *a, int tried, struc
 	return 0;
 }
 
-/* Some transactions went before one failed (LIMITS, 452): only the
- * recipients still without the message are queued or reported. */
 /* "<a>, <b>, ..." cut to the room there is. */
 static const char *recipient_list(const struct addr_list *l, char *out, size_t n)
 {
@@ -148,6 +146,8 @@ static const char *recipient_list(const struct addr_list *l, char *out, size_t n
 	return out;
 }
 
+/* Some transactions went before one failed (LIMITS, 452): only the
+ * recipients still without the message are queued or reported. */
 static int keep_left_over(struct send_job *j, const struct smtp_message *m, struct err *e)
 {
 	char list[400];

@@ -1,10 +1,10 @@
 #include "downgrade.h"
 
-#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bounds.h"
+#include "header.h"
 #include "log.h"
 #include "mime7.h"
 #include "spool.h"
@@ -24,38 +24,29 @@ void downgrade_free(struct downgrade *d)
 	downgrade_init(d);
 }
 
-/* A queued message keeps its header section in the file: read it into
- * `hdr` (through the empty line) and move *body_off past it. */
-static int read_header_section(const struct message_source *src, struct buf *hdr,
-			       off_t *body_off, struct err *e)
+/* The block ends with the empty line mime7 expects. */
+static int ends_section(const struct buf *b)
 {
-	char chunk[SPOOL_CHUNK];
-	off_t off = src->body_off;
+	return b->len == 2 ? memcmp(b->data, "\r\n", 2) == 0
+			   : b->len >= 4 && memcmp(b->data + b->len - 4, "\r\n\r\n", 4) == 0;
+}
 
-	while (off < src->body_end) {
-		size_t want = (size_t)(src->body_end - off) < sizeof chunk ? (size_t)(src->body_end - off)
-									   : sizeof chunk;
-		ssize_t n = pread(src->fd, chunk, want, off);
-		const char *end;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return err_set(e, ERR_IO, "downgrade: reading the message: %s",
-				       n < 0 ? strerror(errno) : "file shrank");
-		if (buf_append(hdr, chunk, (size_t)n) < 0)
-			return err_set(e, ERR_DATA, "downgrade: header section too large");
-		off += n;
-		end = hdr->len >= 2 && memcmp(hdr->data, "\r\n", 2) == 0 ? hdr->data :
-		      memmem(hdr->data, hdr->len, "\r\n\r\n", 4);
-		if (end) {
-			size_t keep = (size_t)(end - hdr->data) + (end == hdr->data ? 2 : 4);
-			*body_off = src->body_off + (off_t)keep;
-			hdr->len = keep;
-			return 0;
-		}
+/* A queued message keeps its header section in its file, as header_write
+ * made it: read it with header.c into `hdr`, and where the body starts. */
+static int queued_header(const struct message_source *src, struct buf *hdr, off_t *body_off,
+			 struct err *e)
+{
+	struct headers h;
+	int rc = header_parse(&h, src->fd, src->body_end, e);
+
+	if (rc == 0) {
+		*body_off = h.body_off;
+		if (buf_append(hdr, h.raw.data ? h.raw.data : "", (size_t)h.body_off) < 0 ||
+		    (!ends_section(hdr) && buf_appends(hdr, "\r\n") < 0))
+			rc = err_set(e, ERR_DATA, "downgrade: header section too large");
 	}
-	*body_off = src->body_end;   /* no body at all */
-	return buf_appends(hdr, "\r\n") < 0 ? err_set(e, ERR_DATA, "downgrade: header too large") : 0;
+	header_free(&h);
+	return rc;
 }
 
 int downgrade_make(struct downgrade *d, const struct smtp_message *m,
@@ -71,7 +62,7 @@ int downgrade_make(struct downgrade *d, const struct smtp_message *m,
 		rc = buf_append(&hdr, src->header_block->data, src->header_block->len) < 0 ?
 		     err_set(e, ERR_DATA, "downgrade: header section too large") : 0;
 	else
-		rc = read_header_section(src, &hdr, &body_off, e);
+		rc = queued_header(src, &hdr, &body_off, e);
 	if (rc == 0 && (d->fd = spool_tempfile(e)) < 0)
 		rc = -1;
 	if (rc == 0)

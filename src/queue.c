@@ -32,20 +32,27 @@ int queue_mkdirs(char *path, mode_t mode)
 	return mkdir(path, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-int queue_dir(struct buf *out, struct err *e)
+int queue_state_dir(struct buf *out, const char *leaf, struct err *e)
 {
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 
 	buf_reset(out);
 	if (state && *state == '/') {
-		if (buf_appendf(out, "%s/postern/queue", state) < 0)
+		if (buf_appendf(out, "%s/postern/%s", state, leaf) < 0)
 			return err_set(e, ERR_CONFIG, "queue: $XDG_STATE_HOME too long");
 	} else if (home && *home) {
-		if (buf_appendf(out, "%s/.local/state/postern/queue", home) < 0)
+		if (buf_appendf(out, "%s/.local/state/postern/%s", home, leaf) < 0)
 			return err_set(e, ERR_CONFIG, "queue: $HOME too long");
 	} else {
 		return err_set(e, ERR_CONFIG, "queue: neither $XDG_STATE_HOME nor $HOME is set");
 	}
+	return 0;
+}
+
+int queue_dir(struct buf *out, struct err *e)
+{
+	if (queue_state_dir(out, "queue", e) < 0)
+		return -1;
 	if (buf_appends(out, "/tmp") < 0 || queue_mkdirs(out->data, 0700) < 0)
 		return err_set(e, ERR_CANTCREAT, "queue: cannot create %s: %s", out->data, strerror(errno));
 	out->len -= 4;

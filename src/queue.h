@@ -38,6 +38,10 @@ struct queue_entry {
 /* mkdir -p for postern's state folders (each created with `mode`). */
 int queue_mkdirs(char *path, mode_t mode);
 
+/* $XDG_STATE_HOME/postern/LEAF (else ~/.local/state/postern/LEAF) in
+ * out; nothing is created. ERR_CONFIG when neither variable helps. */
+int queue_state_dir(struct buf *out, const char *leaf, struct err *e);
+
 /* The queue folder, created (mode 0700) when missing. */
 int queue_dir(struct buf *out, struct err *e);
 

@@ -6,8 +6,8 @@
 #include <openssl/evp.h>
 
 #include "body.h"
-#include "downgrade.h"
 #include "conn.h"
+#include "downgrade.h"
 #include "log.h"
 #include "queue.h"
 #include "reply.h"
@@ -202,10 +202,21 @@ static void settle(struct session_job *jobs, int j, int done, const struct reply
 		h->settled(h->ctx, j);
 }
 
-/* Runs the state machine over the connection for jobs[0..n). A job ends
- * with done = 1 (accepted), -1 (refused: its err says why) or 0 (not
- * settled: the session failed around it, err says why). Returns -1 when
- * the session failed before every job was settled. */
+/* Connects to the account's server, with TLS at once for implicit TLS;
+ * on failure c is closed. */
+static int connect_to(struct conn *c, const struct account *a, const struct tls_policy *tp,
+		      struct err *e)
+{
+	if (conn_open(c, a->host, a->port, a->timeout, e) < 0)
+		return -1;
+	conn_step(c);   /* connecting may have used this step's time */
+	if (a->tls == TLS_IMPLICIT && conn_start_tls(c, tp, e) < 0) {
+		conn_close(c);
+		return err_prefix(e, "TLS");
+	}
+	return 0;
+}
+
 /* LIMITS MAILMAX: QUIT went out; a new connection, as the first was made. */
 static int reconnect(struct conn *c, const struct account *a, const struct tls_policy *tp,
 		     struct smtp *s, struct err *e)
@@ -213,18 +224,17 @@ static int reconnect(struct conn *c, const struct account *a, const struct tls_p
 	if (flush_out(c, s, e) < 0)
 		return -1;
 	conn_close(c);
-	if (conn_open(c, a->host, a->port, a->timeout, e) < 0)
-		return -1;
-	conn_step(c);
-	if (a->tls == TLS_IMPLICIT && conn_start_tls(c, tp, e) < 0)
-		return err_prefix(e, "TLS");
-	return 0;
+	return connect_to(c, a, tp, e);
 }
 
+/* Runs the state machine over the connection for jobs[0..n). A job ends
+ * with done = 1 (accepted), -1 (refused: its err says why) or 0 (not
+ * settled: the session failed around it, err says why). Returns -1 when
+ * the session failed before every job was settled. */
 static int run(const struct account *a, struct conn *c, struct smtp *s, const struct tls_policy *tp,
 	       struct session_job *jobs, int n, struct reply *r, const struct session_hooks *h)
 {
-	int j = 0, rc;
+	int j = 0;
 	struct err *e = &jobs[0].err;
 	struct downgrade copy;
 	const struct message_source *src = &jobs[0].src;
@@ -321,8 +331,7 @@ failed:
 	else
 		settle(jobs, j, 0, r, h);
 	downgrade_free(&copy);
-	rc = j + 1 < n || jobs[j].done == 0 ? -1 : 0;
-	return rc;
+	return j + 1 < n || jobs[j].done == 0 ? -1 : 0;
 }
 
 /* Where this account keeps its TLS session for this server:
@@ -339,17 +348,13 @@ static const char *session_file(const struct account *a, char *out, size_t n)
 
 	buf_init(&dir, 4096);
 	buf_init(&key, 4096);
-	if (queue_dir(&dir, &ignored) == 0 && dir.len > 6 &&
+	if (queue_state_dir(&dir, "tls", &ignored) == 0 && queue_mkdirs(dir.data, 0700) == 0 &&
 	    buf_appendf(&key, "%s%c%s%c%ld", a->name, 0, a->host, 0, a->port) == 0 &&
-	    EVP_Digest(key.data, key.len, md, &mdlen, EVP_sha256(), NULL) == 1 && mdlen >= 12) {
-		dir.len -= 6;   /* ".../postern/queue" -> ".../postern" */
-		dir.data[dir.len] = '\0';
-		if (buf_appends(&dir, "/tls") == 0 && queue_mkdirs(dir.data, 0700) == 0 &&
-		    snprintf(out, n, "%s/tls-%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x.session",
-			     dir.data, md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8],
-			     md[9], md[10], md[11]) < (int)n)
-			path = out;
-	}
+	    EVP_Digest(key.data, key.len, md, &mdlen, EVP_sha256(), NULL) == 1 && mdlen >= 12 &&
+	    snprintf(out, n, "%s/tls-%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x.session",
+		     dir.data, md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9],
+		     md[10], md[11]) < (int)n)
+		path = out;
 	buf_free(&dir);
 	buf_free(&key);
 	return path;
@@ -374,13 +379,8 @@ int session_send_batch(const struct account *a, const struct smtp_params *p,
 	}
 	if (n <= 0)
 		return 0;
-	if (conn_open(&c, a->host, a->port, a->timeout, e) < 0)
+	if (connect_to(&c, a, &tp, e) < 0)
 		return -1;
-	conn_step(&c);   /* connecting may have used this step's time */
-	if (a->tls == TLS_IMPLICIT && conn_start_tls(&c, &tp, e) < 0) {
-		conn_close(&c);
-		return err_prefix(e, "TLS");
-	}
 	smtp_init(&s, p, jobs[0].m, &jobs[0].err);
 	reply_init(&r);
 	rc = run(a, &c, &s, &tp, jobs, n, &r, h);

@@ -274,6 +274,20 @@ ok "$(awk 'length($0) > 998 { bad = 1 } END { exit bad }' "$f"; echo $?)" "a lon
 is "$(python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(" ".join(m["References"].split()))' "$f")" \
 	"$(printf '%s' "$refs" | sed 's/^ //')" "a long header line: unfolded, the field is what was given"
 
+# --- the same from the queue: a queued 8-bit message flushed to that server
+to=dgqueue-$u@example.test
+{ printf 'From: demo@example.test\nTo: %s\nSubject: queued caf\xc3\xa9\n\n' "$to"; cat "$TEST_TMP/dg.body"; } |
+	run_postern -C "$PLAIN" -i -odq "$to"
+is "$RC" 0 "a queued 8-bit message: queued (-odq)"
+run_postern -C "$PLAIN" -q -v
+is "$RC" 0 "postern -q to a server without 8BITMIME: exit 0"
+like "$ERR" 'downgraded to 7 bit' "postern -q: the queued message is downgraded"
+f=$(delivered "$to")
+is "$(python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); sys.stdout.buffer.write(m.get_payload(decode=True))' "$f" | sha256sum)" \
+	"$(sha256sum <"$TEST_TMP/dg.body")" "postern -q: the quoted-printable body decodes to the original"
+is "$(python3 -c 'import email.header,email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(str(email.header.make_header(email.header.decode_header(m["Subject"]))))' "$f")" \
+	"queued café" "postern -q: the queued header is downgraded too"
+
 # --- no 8BITMIME and a message/rfc822 part holding 8-bit: refused, nothing sent
 to=dgrefuse-$u@example.test
 { printf 'From: demo@example.test\nTo: %s\nSubject: fwd\nMIME-Version: 1.0\n' "$to"
