@@ -4,7 +4,6 @@
 #include <strings.h>
 
 #include "compat.h"
-#include "dsn.h"
 #include "log.h"
 
 const char args_usage[] =
@@ -82,16 +81,13 @@ static int args_hops(struct options *o, const char *v, struct err *e)
 /* DSN options (RFC 3461), checked now so a typo is a usage error. */
 static int args_dsn(struct options *o, char flag, const char *v, struct err *e)
 {
-	unsigned notify;
-	enum dsn_ret ret;
-
 	switch (flag) {
 	case 'N':
 		o->dsn_notify = v;
-		return dsn_parse_notify(v, "option -N", &notify, e);
+		return dsn_parse_notify(v, "option -N", &o->notify_flags, e);
 	case 'R':
 		o->dsn_ret = v;
-		return dsn_parse_ret(v, "option -R", &ret, e);
+		return dsn_parse_ret(v, "option -R", &o->ret, e);
 	default:
 		o->envid = v;
 		return dsn_check_envid(v, "option -V", e);

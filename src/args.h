@@ -6,6 +6,7 @@
 #ifndef POSTERN_ARGS_H
 #define POSTERN_ARGS_H
 
+#include "dsn.h"
 #include "errors.h"
 
 enum mode { MODE_SEND, MODE_VERSION, MODE_HELP, MODE_FLUSH, MODE_MAILQ, MODE_REMOVE,
@@ -21,8 +22,10 @@ struct options {
 	const char *config_file;  /* -C */
 	const char *account;      /* -a / --account */
 	const char *body_type;    /* -B 7BIT | 8BITMIME */
-	const char *dsn_notify;   /* -N, recorded for DSN */
-	const char *dsn_ret;      /* -R FULL | HDRS */
+	const char *dsn_notify;   /* -N as given, NULL if not */
+	unsigned notify_flags;    /* -N as enum dsn_notify bits */
+	const char *dsn_ret;      /* -R FULL | HDRS as given, NULL if not */
+	enum dsn_ret ret;         /* -R parsed */
 	const char *envid;        /* -V */
 	long hop_count;           /* -h, -1 if not given */
 	const char *ignored;      /* the first unknown -o option, for -v */

@@ -518,12 +518,9 @@ int envelope_options(struct envelope_opts *out, const struct options *o, const s
 	out->body_type = body_type_of(o->body_type);
 	if (check_header_utf8(header_block, &out->utf8_headers, e) < 0)
 		return -1;
-	out->dsn_notify = a->dsn_notify;
-	out->dsn_ret = a->dsn_ret;
-	if ((o->dsn_notify && dsn_parse_notify(o->dsn_notify, "option -N", &out->dsn_notify, e) < 0) ||
-	    (o->dsn_ret && dsn_parse_ret(o->dsn_ret, "option -R", &out->dsn_ret, e) < 0) ||
-	    (o->envid && dsn_check_envid(o->envid, "option -V", e) < 0))
-		return -1;
+	/* -N, -R and -V were checked as they were parsed (args.c). */
+	out->dsn_notify = o->dsn_notify ? o->notify_flags : a->dsn_notify;
+	out->dsn_ret = o->dsn_ret ? o->ret : a->dsn_ret;
 	if (o->envid)
 		snprintf(out->envid, sizeof out->envid, "%s", o->envid);
 	out->requiretls = a->requiretls;

@@ -52,7 +52,7 @@ int envelope_build(struct envelope *env, const struct options *o, const struct a
 /* Fills what the message needs and asks (struct envelope_opts): the body
  * flags from the spool, -B, DSN from -N/-R/-V or the account, REQUIRETLS
  * from the account unless the message says "TLS-Required: No". ERR_DATA
- * when 8-bit header text is not UTF-8, ERR_USAGE for bad -N/-R/-V. */
+ * when 8-bit header text is not UTF-8. */
 int envelope_options(struct envelope_opts *out, const struct options *o, const struct account *a,
 		     const struct headers *h, const struct buf *header_block, int has_8bit,
 		     int long_lines, struct err *e);
