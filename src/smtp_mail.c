@@ -347,10 +347,10 @@ enum smtp_action smtp_on_data_end(struct smtp *s, const struct reply *r)
 enum smtp_action smtp_on_bdat(struct smtp *s, const struct reply *r)
 {
 	int window = s->caps.flags & CAP_PIPELINING ? BDAT_WINDOW : 1;
-	int final = s->last_sent && --s->chunks_in_flight == 0;
+	int final;
 
-	if (!s->last_sent)
-		s->chunks_in_flight--;   /* (with LAST sent, counted down above) */
+	s->chunks_in_flight--;
+	final = s->last_sent && s->chunks_in_flight == 0;   /* the reply to BDAT LAST */
 	if (!s->rcpts_settled) {   /* the first reply after a pipelined flight */
 		s->rcpts_settled = 1;
 		if (recipients_ok(s) < 0)
