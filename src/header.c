@@ -239,16 +239,17 @@ int header_fold_long_lines(struct buf *block, struct err *e)
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t n = eol ? (size_t)(eol - p) + 1 : (size_t)(end - p), body = n;
+		const char *line = p;   /* names the field in an error, even after a fold */
 		if (body >= 2 && p[body - 2] == '\r')
 			body -= 2;
 		while (body > HEADER_LINE_MAX) {
 			size_t at = fold_point(p, body);
 			if (at == 0) {
-				size_t name = strcspn(p, ":\r\n");
+				size_t name = strcspn(line, ":\r\n");
 				buf_free(&out);
 				return err_set(e, ERR_DATA, "header %.*s: a line over %d octets with no blank to "
 					       "fold it at (RFC 5322 section 2.1.1)", (int)(name < 60 ? name : 60),
-					       p, HEADER_LINE_MAX);
+					       line, HEADER_LINE_MAX);
 			}
 			if (buf_append(&out, p, at) < 0 || buf_append(&out, "\r\n", 2) < 0)
 				goto too_large;

@@ -63,13 +63,18 @@ static int orcpt(struct buf *b, const struct smtp *s, const char *addr)
 	return 0;
 }
 
+static int dsn_asked(const struct envelope_opts *o)
+{
+	return o->dsn_notify || o->dsn_ret || *o->envid;
+}
+
 /* RCPT parameters: NOTIFY and ORCPT when DSN was asked and is offered. */
 static int rcpt_params(struct buf *b, struct smtp *s, const char *addr, const char *unused)
 {
 	const struct envelope_opts *o = &s->msg->o;
 
 	(void)unused;
-	if (!(s->caps.flags & CAP_DSN) || !(o->dsn_notify || o->dsn_ret || *o->envid))
+	if (!(s->caps.flags & CAP_DSN) || !dsn_asked(o))
 		return 0;
 	if (o->dsn_notify && (buf_appends(b, " NOTIFY=") < 0 || dsn_notify_format(b, o->dsn_notify) < 0))
 		return -1;
@@ -117,7 +122,7 @@ int smtp_server_can_take(struct smtp *s)
 static int mail_params(struct buf *b, struct smtp *s, const char *unused, const char *body)
 {
 	const struct envelope_opts *o = &s->msg->o;
-	int dsn = o->dsn_notify || o->dsn_ret || *o->envid;
+	int dsn = dsn_asked(o);
 
 	(void)unused;
 	if ((s->caps.flags & CAP_SIZE) && buf_appendf(b, " SIZE=%lld", (long long)s->msg->size) < 0)

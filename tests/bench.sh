@@ -10,7 +10,8 @@ BUILD=${BUILD:-$TOP/build}
 dir=$BUILD/bench-smarthost
 tmp=$(mktemp -d)
 trap 'bash "$TOP/tests/lib/smarthost.sh" stop "$dir" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-export SMARTHOST_PORT_SUBMIT=${BENCH_PORT:-11587} SMARTHOST_PORT_SMTPS=11465 SMARTHOST_PORT_SMALL=11588
+export SMARTHOST_PORT_SUBMIT=${BENCH_PORT:-11587} SMARTHOST_PORT_SMTPS=11465 SMARTHOST_PORT_SMALL=11588 \
+	SMARTHOST_PORT_PLAIN=11589 SMARTHOST_PORT_RCPTLIMIT=11590
 bash "$TOP/tests/lib/smarthost.sh" start "$dir" >/dev/null
 . "$dir/env"
 cfg=$tmp/p.ini
@@ -20,6 +21,9 @@ chmod 600 "$cfg"
 printf 'Subject: small\n\nhello\n' >"$tmp/small.eml"
 { printf 'Subject: big\n\n'; head -c 15000000 /dev/urandom | base64 -w 76; } >"$tmp/20mb.eml"
 { printf 'Subject: 5mb\n\n'; head -c 3750000 /dev/urandom | base64 -w 76; } >"$tmp/5mb.eml"
+# A home of its own: queue, dead.letter and kept TLS sessions stay in $tmp.
+export HOME=$tmp/home XDG_STATE_HOME=$tmp/home/state
+mkdir -p "$HOME"
 "$POSTERN" -C "$cfg" warmup@example.test <"$tmp/small.eml"   # Postfix's first connection is slower
 
 ms() { date +%s%3N; }
@@ -37,8 +41,6 @@ printf '  20 small messages, one process each: %6d ms  (%d ms per message)\n' "$
 t=$(time_runs 5 "$tmp/20mb.eml" 1)
 printf '  one 20 MB message:                   %6d ms  (%d MB/s)\n' "$t" $((20000 / (t > 0 ? t : 1)))
 # The queue: 100 messages flushed over one connection, against 100 sends.
-export HOME=$tmp/home XDG_STATE_HOME=$tmp/home/state
-mkdir -p "$HOME"
 flush_runs() {
 	for r in 1 2 3; do
 		for i in $(seq 100); do "$POSTERN" -C "$cfg" -odq "flush-$r-$i@example.test" <"$tmp/small.eml"; done

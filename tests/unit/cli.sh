@@ -169,4 +169,13 @@ else
 	ok 1 "set-id copies: need root and the user nobody"
 fi
 
+# A header line over 998 octets with no blank to fold it at: refused (65),
+# one line naming the field (RFC 5322 section 2.1.1).
+{ printf 'Subject: x\nX-Token: '; head -c 1200 /dev/zero | tr '\0' 'x'; printf '\n\nbody\n'; } |
+	run_postern -C "$CFG" a@example.test
+is "$RC" 65 "a 1200-octet header line without a blank: exit 65"
+one_line; ok $? "a 1200-octet header line: one line"
+like "$ERR" "^postern: header X-Token: a line over 998 octets with no blank" \
+	"a 1200-octet header line: the error names the field"
+
 done_testing
