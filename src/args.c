@@ -134,7 +134,7 @@ static int args_cluster(struct options *o, const char *arg, const char *next, st
 		switch (*p) {
 		case 't': o->extract_recipients = 1; break;
 		case 'i': o->dot_ends_input = 0; break;
-		case 'v': o->verbose = 1; log_set_verbose(1); break;
+		case 'v': log_set_verbose(++o->verbose); break;
 		case 'G': case 'U': case 'n': break;
 		case 'b':
 			if (strcmp(p, "bm") == 0)

@@ -16,7 +16,7 @@ struct options {
 	enum mode mode;
 	int extract_recipients;   /* -t */
 	int dot_ends_input;       /* no -i / -oi: a lone "." line ends the message */
-	int verbose;              /* -v */
+	int verbose;              /* -v; 2 with -vv (timestamps) */
 	const char *sender;       /* -f / -r, NULL if not given; "" or "<>" is the null sender */
 	const char *full_name;    /* -F */
 	const char *config_file;  /* -C */

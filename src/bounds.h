@@ -9,6 +9,8 @@
 #define SPOOL_CHUNK         65536       /* bytes read from stdin at once */
 #define BDAT_CHUNK          (1024 * 1024) /* one BDAT chunk (RFC 3030) */
 #define BDAT_WINDOW         8           /* BDAT chunks in flight with PIPELINING */
+#define FLIGHT_MAX          32          /* whole messages in flight in a batch (RFC 2920) */
+#define FLIGHT_BYTES        (4 * 1024 * 1024) /* and their bytes, at most */
 #define HEADER_SECTION_MAX  (1024 * 1024) /* whole header section kept in memory */
 #define HEADER_FIELDS_MAX   2000        /* header fields in one message */
 #define HEADER_LINE_MAX     998         /* octets in one line, CRLF apart (RFC 5322 2.1.1) */

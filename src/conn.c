@@ -1,6 +1,8 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -26,11 +28,20 @@ void conn_step(struct conn *c)
 	c->deadline_ms = net_now_ms() + c->timeout_s * 1000;
 }
 
-/* Waits until the socket is ready for `events` or the step's deadline. */
+/* Waits until the socket is ready for `events` or the step's deadline.
+ * Before waiting to read, asks for prompt ACKs (Linux clears the flag by
+ * itself): a server whose Nagle holds its next reply until our ACK of the
+ * last one (a TLS session ticket before the EHLO reply, the replies of
+ * messages in flight) would otherwise wait for our delayed ACK, 40 ms. */
 static int conn_wait(struct conn *c, short events, const char *what, struct err *e)
 {
 	struct pollfd p = {.fd = c->fd, .events = events};
+#ifdef TCP_QUICKACK
+	int one = 1;
 
+	if (events & POLLIN)
+		(void)setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#endif
 	for (;;) {
 		int r = poll(&p, 1, net_ms_left(c->deadline_ms));
 		if (r > 0)

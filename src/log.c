@@ -11,8 +11,30 @@
 static int verbose;
 static const char *target = "none";
 
-void log_set_verbose(int on) { verbose = on; }
+static struct timespec started;
+
+void log_set_verbose(int level)
+{
+	verbose = level;
+	if (level > 1 && !started.tv_sec)
+		clock_gettime(CLOCK_MONOTONIC, &started);
+}
+
 int log_verbose(void) { return verbose; }
+
+/* -vv: seconds since -v was given, so a transcript shows which lines went
+ * in one flight and where the round trips are. */
+static void log_stamp(void)
+{
+	struct timespec now;
+	long long us;
+
+	if (verbose < 2)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (now.tv_sec - started.tv_sec) * 1000000LL + (now.tv_nsec - started.tv_nsec) / 1000;
+	fprintf(stderr, "%3lld.%06lld ", us / 1000000, us % 1000000);
+}
 
 /* Bytes from a server are untrusted: print control characters as '?'
  * so a hostile reply cannot rewrite the user's terminal. */
@@ -30,6 +52,7 @@ void log_transcript(enum log_dir dir, const char *line, size_t len, size_t shown
 
 	if (!verbose)
 		return;
+	log_stamp();
 	fputs(prefix[dir], stderr);
 	if (shown < len) {
 		log_put_clean(line, shown);
@@ -57,6 +80,7 @@ void log_info(const char *fmt, ...)
 
 	if (!verbose)
 		return;
+	log_stamp();
 	fputs("--- ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

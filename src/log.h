@@ -11,7 +11,7 @@
 enum log_dir { LOG_FROM_SERVER, LOG_TO_SERVER, LOG_INFO };
 
 /* Turns the -v transcript on or off (off by default). */
-void log_set_verbose(int on);
+void log_set_verbose(int level);   /* 0 off, 1 -v, 2 -vv: with timestamps */
 int log_verbose(void);
 
 /* One transcript line (without CRLF). Only the first `shown` bytes are

@@ -176,15 +176,17 @@ static void finish(struct conn *c, struct smtp *s)
 	conn_close(c);
 }
 
-static int on_io_error(struct smtp *s, struct err *e)
+/* A lost connection, for the oldest message still waiting for replies. */
+static int on_io_error(struct smtp *s, int oldest, struct err *e)
 {
-	if ((s->state == S_DATA_END || s->state == S_BDAT) && s->body_sent) {
+	const struct smtp_txn *t = smtp_txn_of(s, oldest);
+
+	if ((s->state == S_DATA_END || s->state == S_BDAT) && t->body_sent) {
 		char cause[ERR_MSG_MAX];
 		memcpy(cause, e->msg, sizeof cause);
 		return err_set(e, ERR_TEMP, "%s: connection lost after the %s, before the server's "
 			       "reply: the message may or may not have been delivered (%s)",
-			       s->state == S_BDAT ? "BDAT" : "DATA",
-			       s->state == S_BDAT ? "last chunk" : "final dot", cause);
+			       t->bdat ? "BDAT" : "DATA", t->bdat ? "last chunk" : "final dot", cause);
 	}
 	return err_prefix(e, "%s", smtp_step(s));
 }
@@ -227,15 +229,20 @@ static int reconnect(struct conn *c, const struct account *a, const struct tls_p
 	return connect_to(c, a, tp, e);
 }
 
-/* Runs the state machine over the connection for jobs[0..n). A job ends
- * with done = 1 (accepted), -1 (refused: its err says why) or 0 (not
- * settled: the session failed around it, err says why). Returns -1 when
- * the session failed before every job was settled. */
+/* Runs the state machine over the connection for jobs[0..n); job j is
+ * message tag j. A job ends with done = 1 (accepted), -1 (refused: its
+ * err says why) or 0 (not settled: the session failed around it, and the
+ * first such job's err says why). With PIPELINING and CHUNKING several
+ * jobs are in flight: j is the newest started, oldest the first not yet
+ * settled, whose err takes what goes wrong with the connection. Returns
+ * -1 when the session failed before every job was settled. */
 static int run(const struct account *a, struct conn *c, struct smtp *s, const struct tls_policy *tp,
 	       struct session_job *jobs, int n, struct reply *r, const struct session_hooks *h)
 {
-	int j = 0;
+	int j = 0, oldest = 0, k;
 	struct err *e = &jobs[0].err;
+	/* A 7-bit copy: only ever of the newest message, and nothing goes
+	 * behind it, so the next message settled is the one it belongs to. */
 	struct downgrade copy;
 	const struct message_source *src = &jobs[0].src;
 	enum smtp_action act;
@@ -244,24 +251,30 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, const st
 	smtp_set_batch(s, n > 1);
 	act = smtp_start(s);
 	for (;;) {
+		e = &jobs[oldest < n ? oldest : n - 1].err;
 		if (act != SMTP_FAIL && act != SMTP_CLOSE && act != SMTP_SEND_CHUNK &&
 		    flush_out(c, s, e) < 0)
 			goto io_error;
 		switch (act) {
 		case SMTP_READ:
+			if (j + 1 < n && smtp_can_pipeline(s, jobs[j + 1].m)) {
+				src = &jobs[++j].src;
+				act = smtp_pipeline_next(s, jobs[j].m, &jobs[j].err, j + 1 < n);
+				break;
+			}
 			if (read_reply(c, r, e) < 0)
 				goto io_error;
 			/* After the final dot the reply decides: a delivered message
 			 * must not be reported as failed for trailing bytes. */
-			if (smtp_expected(s) == 1 && !s->body_sent &&
+			if (smtp_expected(s) == 1 && !s->newest->body_sent &&
 			    check_nothing_pending(c, smtp_step(s), e) < 0)
 				goto failed;
 			act = smtp_on_reply(s, r);
-			/* In a batch, bytes after that reply would be read as the
-			 * next message's replies: settle this one, stop there. */
-			if (act == SMTP_MSG_DONE && check_nothing_pending(c, "DATA", &jobs[j + 1].err) < 0) {
-				settle(jobs, j, 1, r, h);
-				j++;
+			/* In a batch, bytes after the last reply expected would be
+			 * read as the next message's replies: settle this one, stop. */
+			if (act == SMTP_MSG_DONE && smtp_expected(s) == 0 &&
+			    check_nothing_pending(c, "DATA", &jobs[s->t->tag + 1].err) < 0) {
+				settle(jobs, s->t->tag, 1, r, h);
 				goto failed;
 			}
 			break;
@@ -281,23 +294,27 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, const st
 			act = smtp_body_sent(s);
 			break;
 		case SMTP_SEND_CHUNK:
-			if (s->chunk_off == 0)
-				log_info("sending the message: %lld bytes", (long long)s->msg->size);
-			if (send_range(c, &s->out, src, s->chunk_off, s->chunk_len, e) < 0)
+			if (s->t->chunk_off == 0)
+				log_info("sending the message: %lld bytes", (long long)s->t->msg->size);
+			if (send_range(c, &s->out, src, s->t->chunk_off, s->t->chunk_len, e) < 0)
 				goto io_error;
 			act = smtp_chunk_sent(s);
 			break;
 		case SMTP_MSG_DONE:
 		case SMTP_MSG_FAILED:
-			settle(jobs, j, act == SMTP_MSG_DONE ? 1 : -1, r, h);
+			k = s->t->tag;
+			settle(jobs, k, act == SMTP_MSG_DONE ? 1 : -1, r, h);
 			downgrade_free(&copy);
-			src = &jobs[j + 1].src;
-			e = &jobs[++j].err;
-			smtp_set_batch(s, j + 1 < n);
-			act = smtp_next_message(s, jobs[j].m, e);
+			oldest = k + 1;
+			if (k < j) {   /* newer ones are in flight: their replies come next */
+				act = SMTP_READ;
+				break;
+			}
+			src = &jobs[++j].src;
+			act = smtp_next_message(s, jobs[j].m, &jobs[j].err, j + 1 < n);
 			break;
 		case SMTP_DOWNGRADE:
-			if (downgrade_make(&copy, jobs[j].m, &jobs[j].src, e) < 0) {
+			if (downgrade_make(&copy, jobs[j].m, &jobs[j].src, &jobs[j].err) < 0) {
 				act = smtp_downgraded(s, NULL);
 				break;
 			}
@@ -321,17 +338,18 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, const st
 		}
 	}
 io_error:
-	on_io_error(s, e);
+	on_io_error(s, oldest < n ? oldest : n - 1, e);
 failed:
 	/* Only a refusal of the message itself settles it; a session that
-	 * failed around it (no TLS, AUTH refused, a lost connection) leaves it
-	 * for another try. */
-	if (s->message_failed)
-		settle(jobs, j, -1, r, h);
-	else
-		settle(jobs, j, 0, r, h);
+	 * failed around it (no TLS, AUTH refused, a lost connection) leaves it,
+	 * and those in flight behind it, for another try. */
+	if (s->t->message_failed && jobs[s->t->tag].done == 0)
+		settle(jobs, s->t->tag, -1, r, h);
 	downgrade_free(&copy);
-	return j + 1 < n || jobs[j].done == 0 ? -1 : 0;
+	for (k = 0; k < n; k++)
+		if (jobs[k].done == 0)
+			return -1;
+	return 0;
 }
 
 /* Where this account keeps its TLS session for this server:
@@ -381,14 +399,15 @@ int session_send_batch(const struct account *a, const struct smtp_params *p,
 		return 0;
 	if (connect_to(&c, a, &tp, e) < 0)
 		return -1;
-	smtp_init(&s, p, jobs[0].m, &jobs[0].err);
 	reply_init(&r);
-	rc = run(a, &c, &s, &tp, jobs, n, &r, h);
+	rc = smtp_init(&s, p, jobs[0].m, &jobs[0].err) < 0 ? -1 : run(a, &c, &s, &tp, jobs, n, &r, h);
 	finish(&c, &s);
 	reply_free(&r);
 	smtp_free(&s);
-	for (int i = 0; i < n; i++)   /* the session's error: the first unsettled job has it */
-		if (jobs[i].done == 0 && last < 0)
+	/* The session's error: the first unsettled job that has one (a job
+	 * in flight behind a lost connection has none of its own). */
+	for (int i = 0; i < n; i++)
+		if (jobs[i].done == 0 && jobs[i].err.kind && last < 0)
 			last = i;
 	if (rc < 0 && last >= 0)
 		*e = jobs[last].err;

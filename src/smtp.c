@@ -21,18 +21,18 @@ const char *smtp_state_name(enum smtp_state st)
 	return st >= 0 && st < S_STATE_COUNT ? state_names[st] : "?";
 }
 
-void smtp_init(struct smtp *s, const struct smtp_params *p, const struct smtp_message *m,
-	       struct err *e)
+int smtp_init(struct smtp *s, const struct smtp_params *p, const struct smtp_message *m,
+	      struct err *e)
 {
 	memset(s, 0, sizeof *s);
 	s->p = *p;
-	s->msg = m;
-	s->e = e;
 	s->tls_active = p->tls_active;
 	buf_init(&s->out, (ADDRS_MAX + 8) * (size_t)CMD_LINE_MAX);
-	buf_init(&s->refusals, ERR_MSG_MAX);
 	buf_init(&s->withheld, CMD_LINE_MAX);
-	smtp_reset_message(s);
+	if (smtp_ring_init(s) < 0)
+		return err_set(e, ERR_OS, "out of memory");
+	smtp_txn_begin(s, m, e, 0);
+	return 0;
 }
 
 void smtp_free(struct smtp *s)
@@ -41,7 +41,7 @@ void smtp_free(struct smtp *s)
 		sasl_end(&s->sasl);
 	buf_free(&s->withheld);
 	buf_free(&s->out);
-	buf_free(&s->refusals);
+	smtp_ring_free(s);
 }
 
 int smtp_expected(const struct smtp *s)
@@ -65,21 +65,22 @@ int smtp_cmd(struct smtp *s, size_t shown, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof line - 2) {
 		explicit_bzero(line, sizeof line);
-		return err_set(s->e, ERR_SOFTWARE, "command longer than %d bytes", CMD_LINE_MAX);
+		return err_set(s->t->e, ERR_SOFTWARE, "command longer than %d bytes", CMD_LINE_MAX);
 	}
 	log_transcript(LOG_TO_SERVER, line, (size_t)n, shown);
 	memcpy(line + n, "\r\n", 2);
 	n = buf_append(&s->out, line, (size_t)n + 2);
 	explicit_bzero(line, sizeof line);
-	return n < 0 ? err_set(s->e, ERR_SOFTWARE, "too many commands queued") : 0;
+	return n < 0 ? err_set(s->t->e, ERR_SOFTWARE, "too many commands queued") : 0;
 }
 
 void smtp_expect(struct smtp *s, enum smtp_state kind, int rcpt)
 {
 	int slot = (s->qhead + s->qlen) % (int)(sizeof s->expect / sizeof s->expect[0]);
 
-	s->expect[slot] = (struct smtp_expect){kind, rcpt};
+	s->expect[slot] = (struct smtp_expect){kind, rcpt, s->t->tag};
 	s->qlen++;
+	s->t->pending++;
 }
 
 enum smtp_action smtp_fail(struct smtp *s)
@@ -95,11 +96,11 @@ enum smtp_action smtp_fail(struct smtp *s)
  * connection goes on, once every reply still in flight has come. */
 enum smtp_action smtp_fail_message(struct smtp *s)
 {
-	s->message_failed = 1;   /* the server refused this message, not the session */
-	if (!s->batch)
+	s->t->message_failed = 1;   /* the server refused this message, not the session */
+	if (!s->t->batch)
 		return smtp_fail(s);
-	s->msg_failed = 1;
-	return s->qlen ? SMTP_READ : SMTP_MSG_FAILED;
+	s->t->msg_failed = 1;
+	return s->t->pending ? SMTP_READ : SMTP_MSG_FAILED;
 }
 
 void smtp_reply_error(struct smtp *s, const struct reply *r, enum err_kind perm, const char *step,
@@ -110,7 +111,7 @@ void smtp_reply_error(struct smtp *s, const struct reply *r, enum err_kind perm,
 
 	if (kind == ERR_TEMP)
 		what = "temporary failure, try again later";
-	err_set(s->e, kind, "%s: %s: %s", step, what, reply_summary(r, sum, sizeof sum));
+	err_set(s->t->e, kind, "%s: %s: %s", step, what, reply_summary(r, sum, sizeof sum));
 }
 
 /* A reply that ends the attempt: 4xx is temporary, 5xx gets `perm`. */
@@ -168,15 +169,15 @@ static enum smtp_action start_auth(struct smtp *s)
 	if (!s->p.creds.user)
 		return smtp_start_mail(s);
 	if (!(s->caps.flags & CAP_AUTH)) {
-		err_set(s->e, ERR_UNAVAILABLE, "AUTH: the server offers no authentication, but the "
+		err_set(s->t->e, ERR_UNAVAILABLE, "AUTH: the server offers no authentication, but the "
 			"account sets user = %s", s->p.creds.user);
 		return smtp_fail(s);
 	}
-	if (sasl_choose(s->p.auth, s->caps.auth_mechs, s->p.creds.token != NULL, &s->mech, s->e) < 0)
+	if (sasl_choose(s->p.auth, s->caps.auth_mechs, s->p.creds.token != NULL, &s->mech, s->t->e) < 0)
 		return smtp_fail(s);
 	buf_init(&initial, CMD_LINE_MAX);
 	verb = strlen("AUTH ") + strlen(sasl_mech_name(s->mech));
-	rc = sasl_begin(&s->sasl, s->mech, &s->p.creds, &initial, s->e);
+	rc = sasl_begin(&s->sasl, s->mech, &s->p.creds, &initial, s->t->e);
 	s->sasl_active = 1;
 	/* RFC 4954 section 4: a command line is at most 512 octets; a longer
 	 * initial response goes alone, after the server's empty challenge. */
@@ -186,7 +187,7 @@ static enum smtp_action start_auth(struct smtp *s)
 		rc = smtp_cmd(s, SHOW_ALL, "AUTH %s", sasl_mech_name(s->mech));
 		if (initial.len)
 			rc = buf_append(&s->withheld, initial.data, initial.len) < 0 ?
-			     err_set(s->e, ERR_SOFTWARE, "AUTH: initial response too long") : rc;
+			     err_set(s->t->e, ERR_SOFTWARE, "AUTH: initial response too long") : rc;
 	}
 	buf_free(&initial);
 	if (rc < 0)
@@ -202,7 +203,7 @@ static enum smtp_action after_hello(struct smtp *s)
 	if (s->tls_active)
 		return start_auth(s);
 	if (!(s->caps.flags & CAP_STARTTLS)) {
-		err_set(s->e, ERR_UNAVAILABLE, "STARTTLS: the server did not offer TLS, so postern sends "
+		err_set(s->t->e, ERR_UNAVAILABLE, "STARTTLS: the server did not offer TLS, so postern sends "
 			"nothing (no AUTH, no mail): the connection may be intercepted, or the server "
 			"wants tls = implicit (port 465)");
 		return smtp_fail(s);
@@ -264,7 +265,7 @@ static enum smtp_action token_refused(struct smtp *s, const struct reply *r, con
 	 * server's error report on the token: a fresh token may pass. Other
 	 * 5xx (504, 534, 554 ...) are about policy, not the token. */
 	if (r->code == 535 || (reply_class(r) == 5 && *status))
-		s->e->detail = ERR_DETAIL_TOKEN_REJECTED;
+		s->t->e->detail = ERR_DETAIL_TOKEN_REJECTED;
 	return smtp_fail(s);
 }
 
@@ -276,7 +277,7 @@ static enum smtp_action on_auth(struct smtp *s, const struct reply *r)
 
 	snprintf(step, sizeof step, "AUTH %s", sasl_mech_name(s->mech));
 	if (r->code == 235)
-		return sasl_done(&s->sasl, s->e) < 0 ? smtp_fail(s) : smtp_start_mail(s);
+		return sasl_done(&s->sasl, s->t->e) < 0 ? smtp_fail(s) : smtp_start_mail(s);
 	if (r->code != 334 && sasl_is_oauth(s->mech))
 		return token_refused(s, r, step);
 	if (r->code != 334)
@@ -288,7 +289,7 @@ static enum smtp_action on_auth(struct smtp *s, const struct reply *r)
 		buf_wipe(&s->withheld);
 	} else {
 		rc = sasl_next(&s->sasl, r->text.data ? r->text.data : "", r->text.len, &s->p.creds,
-			       &resp, s->e);
+			       &resp, s->t->e);
 	}
 	if (rc == 0)
 		rc = smtp_cmd(s, 0, "%s", resp.data ? resp.data : "");
@@ -305,16 +306,16 @@ static enum smtp_action on_auth(struct smtp *s, const struct reply *r)
 
 void smtp_set_batch(struct smtp *s, int more)
 {
-	s->batch = more;
+	s->t->batch = more;
 }
 
-enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m, struct err *e)
+enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m, struct err *e,
+				   int more)
 {
-	int after_failure = s->msg_failed;
+	int after_failure = s->newest->msg_failed;
 
-	s->msg = m;
-	s->e = e;
-	smtp_reset_message(s);
+	smtp_txn_begin(s, m, e, s->newest->tag + 1);
+	s->t->batch = more;
 	if (!after_failure)
 		return smtp_start_mail(s);
 	/* RFC 5321 section 4.1.1.5: RSET clears the failed transaction. */
@@ -351,18 +352,20 @@ enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r)
 	struct smtp_expect x;
 
 	if (s->qlen == 0) {
-		err_set(s->e, ERR_PROTOCOL, "%s: the server sent a reply nobody asked for",
+		err_set(s->t->e, ERR_PROTOCOL, "%s: the server sent a reply nobody asked for",
 			smtp_state_name(s->state));
 		return smtp_fail(s);
 	}
 	x = s->expect[s->qhead];
 	s->qhead = (s->qhead + 1) % (int)(sizeof s->expect / sizeof s->expect[0]);
 	s->qlen--;
+	s->t = smtp_txn_of(s, x.tag);   /* replies come in order: this message's turn */
+	s->t->pending--;
 	if (r->code == 421 && x.kind != S_QUIT) {   /* the server is closing the channel */
 		s->abort_connection = 1;
 		return smtp_fail_reply(s, r, ERR_TEMP, smtp_state_name(x.kind), "server closing the connection");
 	}
-	if (s->msg_failed)
+	if (s->t->msg_failed)
 		return smtp_drain(s, &x, r);
 	switch (x.kind) {
 	case S_GREETING: return on_greeting(s, r);
@@ -378,7 +381,7 @@ enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r)
 	case S_RSET: return smtp_on_rset(s, r);
 	case S_QUIT: s->state = S_DONE; return SMTP_CLOSE;
 	default:
-		err_set(s->e, ERR_SOFTWARE, "smtp: no handler for state %s", smtp_state_name(x.kind));
+		err_set(s->t->e, ERR_SOFTWARE, "smtp: no handler for state %s", smtp_state_name(x.kind));
 		return smtp_fail(s);
 	}
 }

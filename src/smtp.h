@@ -76,32 +76,28 @@ struct smtp_message {
 struct smtp_expect {
 	enum smtp_state kind;
 	int rcpt;                    /* for S_RCPT: which recipient */
+	int tag;                     /* the message (struct smtp_txn.tag) the reply is for */
 };
 
-struct smtp {
-	enum smtp_state state;
-	struct smtp_params p;
+/* One message's transaction. With PIPELINING and CHUNKING, a batch keeps
+ * several messages in flight (RFC 2920 section 3.1): each has its own
+ * counters while its replies come, and replies come in order. */
+struct smtp_txn {
 	const struct smtp_message *msg;
-	struct caps caps;
-	struct buf out;
-	struct smtp_expect expect[ADDRS_MAX + 8];
-	int qhead, qlen;
-	int tls_active;
-	enum sasl_mech_id mech;
-	struct sasl_session sasl;
-	int sasl_active;
-	struct buf withheld;         /* an initial response too long for the AUTH line */
+	struct err *e;               /* this message's error slot */
+	int tag;                     /* the caller's number for the message */
+	int pending;                 /* replies still to come for it */
+	int batch;                   /* more messages follow it on this connection */
+	int behind;                  /* started behind others in flight: RSET went first */
 	int rcpt_next;               /* without pipelining: the next RCPT to send (txn index) */
 	int txn[ADDRS_MAX];          /* the recipients of this transaction */
 	int ntxn;
 	unsigned char own_state[ADDRS_MAX];
 	unsigned char refused_rcpt[ADDRS_MAX];   /* 5xx to RCPT in this transaction */
 	unsigned char *rs;           /* msg->rcpt_state, or own_state */
-	int txns;                    /* transactions started on this connection */
 	int overflow;                /* "452 too many recipients": left for the next one */
 	int accepted, refused, deferred;
 	struct buf refusals;         /* "<a>: 550 ...; <b>: ..." for the error */
-	int abort_connection;        /* in DATA mode: close without the final dot */
 	int body_sent;               /* the final dot, or BDAT LAST, went out */
 	int bdat;                    /* this transaction goes with BDAT (RFC 3030) */
 	off_t chunk_off, chunk_len;  /* the chunk being sent */
@@ -111,14 +107,37 @@ struct smtp {
 	int rcpts_settled;           /* every RCPT reply is in */
 	int utf8;                    /* this transaction uses SMTPUTF8 (RFC 6531) */
 	int downgraded;              /* the message is the 7-bit copy */
-	int batch;                   /* more messages follow on this connection */
 	int msg_failed;              /* batch: draining replies of a failed message */
 	int message_failed;          /* the failure is this message's own (MAIL, RCPT, DATA) */
-	struct err *e;
 };
 
-void smtp_init(struct smtp *s, const struct smtp_params *p, const struct smtp_message *m,
-	       struct err *e);
+struct smtp {
+	enum smtp_state state;
+	struct smtp_params p;
+	struct caps caps;
+	struct buf out;
+	struct smtp_expect expect[ADDRS_MAX + 8 + 4 * FLIGHT_MAX];
+	int qhead, qlen;
+	int tls_active;
+	enum sasl_mech_id mech;
+	struct sasl_session sasl;
+	int sasl_active;
+	struct buf withheld;         /* an initial response too long for the AUTH line */
+	int txns;                    /* transactions started on this connection */
+	int abort_connection;        /* in DATA mode: close without the final dot */
+	/* The messages in flight, by tag modulo FLIGHT_MAX + 1: `t` is the
+	 * one the reply being handled (or the command being built) is for,
+	 * `newest` the last one started. */
+	struct smtp_txn *ring;
+	struct smtp_txn *t;
+	struct smtp_txn *newest;
+	int in_flight;               /* messages started and not yet settled */
+};
+
+/* Message m is tag 0; each next one takes the next tag. -1 when out of
+ * memory (e is set). */
+int smtp_init(struct smtp *s, const struct smtp_params *p, const struct smtp_message *m,
+	      struct err *e);
 void smtp_free(struct smtp *s);
 
 /* Expects the greeting. */
@@ -134,9 +153,20 @@ enum smtp_action smtp_chunk_sent(struct smtp *s);
 /* Says whether more messages follow this one on the connection: then
  * the end of a message is SMTP_MSG_DONE or SMTP_MSG_FAILED, not QUIT. */
 void smtp_set_batch(struct smtp *s, int more);
-/* The next message of a batch, with its own error slot; RSET first when
- * the previous one failed. */
-enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m, struct err *e);
+/* The next message of a batch, once the one before is settled, with its
+ * own error slot; RSET first when the previous one failed. `more`: others
+ * follow it. */
+enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m, struct err *e,
+				   int more);
+/* May m go now, behind the messages in flight (PIPELINING and CHUNKING,
+ * every message before it complete on the wire, room in the window)? */
+int smtp_can_pipeline(const struct smtp *s, const struct smtp_message *m);
+/* Sends m behind the others: RSET, MAIL, RCPT, BDAT LAST and its bytes. */
+enum smtp_action smtp_pipeline_next(struct smtp *s, const struct smtp_message *m, struct err *e,
+				    int more);
+/* The transaction of message `tag` (one in flight, or the last one). After
+ * SMTP_MSG_DONE or SMTP_MSG_FAILED, s->t->tag says which message it was. */
+struct smtp_txn *smtp_txn_of(const struct smtp *s, int tag);
 /* The message as SMTP_DOWNGRADE asked for: 7-bit, `m` borrowed until the
  * message is done; NULL when no copy could be made (e is set): the
  * message fails. */

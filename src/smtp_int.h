@@ -57,5 +57,14 @@ enum smtp_action smtp_on_rset(struct smtp *s, const struct reply *r);
 enum smtp_action smtp_drain(struct smtp *s, const struct smtp_expect *x, const struct reply *r);
 /* Clears the per-message counters for the next message of a batch. */
 void smtp_reset_message(struct smtp *s);
+/* Can the server take message m as it is (no 7-bit copy, nothing it
+ * lacks)? No side effects. */
+int smtp_goes_as_is(const struct smtp *s, const struct smtp_message *m);
+
+/* smtp_flight.c: the messages in flight. */
+int smtp_ring_init(struct smtp *s);
+void smtp_ring_free(struct smtp *s);
+/* Message `tag` becomes the newest and the current one, counters cleared. */
+void smtp_txn_begin(struct smtp *s, const struct smtp_message *m, struct err *e, int tag);
 
 #endif

@@ -15,7 +15,7 @@
  * the one that ends it when `may_end` (the recipients are known). */
 static enum smtp_action send_chunk(struct smtp *s, int may_end)
 {
-	off_t left = s->msg->size - s->sent;
+	off_t left = s->t->msg->size - s->t->sent;
 	off_t len = left < BDAT_CHUNK ? left : BDAT_CHUNK;
 	int last = may_end && len == left;
 
@@ -23,13 +23,13 @@ static enum smtp_action send_chunk(struct smtp *s, int may_end)
 		return smtp_fail(s);
 	smtp_expect(s, S_BDAT, 0);
 	s->state = S_BDAT;
-	s->chunk_off = s->sent;
-	s->chunk_len = len;
-	s->last_sent = last;
+	s->t->chunk_off = s->t->sent;
+	s->t->chunk_len = len;
+	s->t->last_sent = last;
 	if (len > 0)
 		return SMTP_SEND_CHUNK;
-	s->chunks_in_flight++;   /* "BDAT 0 LAST": no bytes follow */
-	s->body_sent = 1;
+	s->t->chunks_in_flight++;   /* "BDAT 0 LAST": no bytes follow */
+	s->t->body_sent = 1;
 	return SMTP_READ;
 }
 
@@ -37,13 +37,13 @@ enum smtp_action smtp_chunk_sent(struct smtp *s)
 {
 	int window = s->caps.flags & CAP_PIPELINING ? BDAT_WINDOW : 1;
 
-	s->sent += s->chunk_len;
-	s->chunks_in_flight++;
-	if (s->last_sent) {
-		s->body_sent = 1;
+	s->t->sent += s->t->chunk_len;
+	s->t->chunks_in_flight++;
+	if (s->t->last_sent) {
+		s->t->body_sent = 1;
 		return SMTP_READ;
 	}
-	if (s->rcpts_settled && s->sent < s->msg->size && s->chunks_in_flight < window)
+	if (s->t->rcpts_settled && s->t->sent < s->t->msg->size && s->t->chunks_in_flight < window)
 		return send_chunk(s, 1);
 	return SMTP_READ;
 }
@@ -51,8 +51,8 @@ enum smtp_action smtp_chunk_sent(struct smtp *s)
 /* The body's first step once the recipients are known (no pipelining). */
 static enum smtp_action start_body(struct smtp *s)
 {
-	s->rcpts_settled = 1;
-	if (s->bdat)
+	s->t->rcpts_settled = 1;
+	if (s->t->bdat)
 		return send_chunk(s, 1);
 	if (smtp_cmd(s, SHOW_ALL, "DATA") < 0)
 		return smtp_fail(s);
@@ -67,11 +67,11 @@ static enum smtp_action start_body(struct smtp *s)
  * recipient; otherwise LAST follows once the RCPT replies are in. */
 static enum smtp_action pipelined_flight(struct smtp *s)
 {
-	for (s->rcpt_next = 0; s->rcpt_next < s->ntxn; s->rcpt_next++)
-		if (smtp_send_rcpt(s, s->txn[s->rcpt_next]) < 0)
+	for (s->t->rcpt_next = 0; s->t->rcpt_next < s->t->ntxn; s->t->rcpt_next++)
+		if (smtp_send_rcpt(s, s->t->txn[s->t->rcpt_next]) < 0)
 			return smtp_fail(s);
-	if (s->bdat)
-		return send_chunk(s, s->ntxn == 1);
+	if (s->t->bdat)
+		return send_chunk(s, s->t->ntxn == 1);
 	if (smtp_cmd(s, SHOW_ALL, "DATA") < 0)
 		return smtp_fail(s);
 	smtp_expect(s, S_DATA, 0);
@@ -81,7 +81,7 @@ static enum smtp_action pipelined_flight(struct smtp *s)
 /* The domain of recipient i, for RCPTDOMAINMAX. */
 static const char *rcpt_domain(const struct smtp *s, int i)
 {
-	const char *at = strrchr(s->msg->rcpts->v[i].spec, '@');
+	const char *at = strrchr(s->t->msg->rcpts->v[i].spec, '@');
 
 	return at ? at + 1 : "";
 }
@@ -89,8 +89,8 @@ static const char *rcpt_domain(const struct smtp *s, int i)
 /* Is the domain of recipient i new to this transaction, and may it join? */
 static int domain_fits(const struct smtp *s, int i, int *ndomains)
 {
-	for (int k = 0; k < s->ntxn; k++)
-		if (strcasecmp(rcpt_domain(s, s->txn[k]), rcpt_domain(s, i)) == 0)
+	for (int k = 0; k < s->t->ntxn; k++)
+		if (strcasecmp(rcpt_domain(s, s->t->txn[k]), rcpt_domain(s, i)) == 0)
 			return 1;
 	if (s->caps.rcptdomainmax && *ndomains >= (int)s->caps.rcptdomainmax)
 		return 0;
@@ -106,11 +106,11 @@ static int pick_transaction(struct smtp *s)
 	int max = s->caps.rcptmax && s->caps.rcptmax < ADDRS_MAX ? (int)s->caps.rcptmax : ADDRS_MAX;
 	int ndomains = 0;
 
-	s->ntxn = 0;
-	for (int i = 0; i < s->msg->rcpts->n && s->ntxn < max; i++)
-		if (s->rs[i] == RCPT_PENDING && domain_fits(s, i, &ndomains))
-			s->txn[s->ntxn++] = i;
-	return s->ntxn;
+	s->t->ntxn = 0;
+	for (int i = 0; i < s->t->msg->rcpts->n && s->t->ntxn < max; i++)
+		if (s->t->rs[i] == RCPT_PENDING && domain_fits(s, i, &ndomains))
+			s->t->txn[s->t->ntxn++] = i;
+	return s->t->ntxn;
 }
 
 /* LIMITS MAILMAX (RFC 9422 section 4.2): this connection has had its
@@ -126,7 +126,7 @@ static enum smtp_action reconnect(struct smtp *s)
 
 enum smtp_action smtp_start_mail(struct smtp *s)
 {
-	const struct smtp_message *m = s->msg;
+	const struct smtp_message *m = s->t->msg;
 	const char *body;
 	int unsendable;
 
@@ -135,22 +135,22 @@ enum smtp_action smtp_start_mail(struct smtp *s)
 	if (smtp_server_can_take(s) < 0)
 		return smtp_fail_message(s);
 	body = smtp_body_param(s, &unsendable);
-	if (unsendable && !s->downgraded) {
+	if (unsendable && !s->t->downgraded) {
 		log_info("the server offers no %s: the message goes downgraded to 7 bit (RFC 6152 "
 			 "section 3)", m->o.long_lines ? "BINARYMIME for lines over 998 octets" : "8BITMIME");
 		return SMTP_DOWNGRADE;
 	}
 	if (unsendable) {
-		err_set(s->e, ERR_SOFTWARE, "MAIL: the 7-bit copy of the message is not 7-bit");
+		err_set(s->t->e, ERR_SOFTWARE, "MAIL: the 7-bit copy of the message is not 7-bit");
 		return smtp_fail_message(s);
 	}
 	if (pick_transaction(s) == 0) {
-		err_set(s->e, ERR_SOFTWARE, "MAIL: no recipient left to send to");
+		err_set(s->t->e, ERR_SOFTWARE, "MAIL: no recipient left to send to");
 		return smtp_fail_message(s);
 	}
 	s->txns++;
-	s->bdat = (s->caps.flags & CAP_CHUNKING) != 0;
-	s->utf8 = (s->caps.flags & CAP_SMTPUTF8) && smtp_wants_utf8(m);
+	s->t->bdat = (s->caps.flags & CAP_CHUNKING) != 0;
+	s->t->utf8 = (s->caps.flags & CAP_SMTPUTF8) && smtp_wants_utf8(m);
 	if (smtp_send_mail(s, body) < 0)
 		return smtp_fail(s);
 	s->state = S_MAIL;
@@ -167,10 +167,10 @@ enum smtp_action smtp_on_mail(struct smtp *s, const struct reply *r)
 		if (s->caps.flags & CAP_PIPELINING)
 			return SMTP_READ;
 		s->state = S_RCPT;
-		s->rcpt_next = 0;
-		return smtp_send_rcpt(s, s->txn[s->rcpt_next++]) < 0 ? smtp_fail(s) : SMTP_READ;
+		s->t->rcpt_next = 0;
+		return smtp_send_rcpt(s, s->t->txn[s->t->rcpt_next++]) < 0 ? smtp_fail(s) : SMTP_READ;
 	}
-	snprintf(step, sizeof step, "MAIL FROM:<%s>", s->msg->sender);
+	snprintf(step, sizeof step, "MAIL FROM:<%s>", s->t->msg->sender);
 	if (r->code == 552)
 		return smtp_fail_message_reply(s, r, ERR_DATA, step, "message too large for the server");
 	return smtp_fail_message_reply(s, r, ERR_UNAVAILABLE, step, "sender refused by server");
@@ -181,45 +181,45 @@ static void note_refusal(struct smtp *s, int i, const struct reply *r)
 	char sum[400];
 
 	/* Past the buffer's limit the list is cut short; the count stays right. */
-	if (buf_appendf(&s->refusals, "%s<%s>: %s", s->refusals.len ? "; " : "",
-			s->msg->rcpts->v[i].spec, reply_summary(r, sum, sizeof sum)) < 0)
-		log_warn("RCPT <%s>: refused by server: %s", s->msg->rcpts->v[i].spec, sum);
+	if (buf_appendf(&s->t->refusals, "%s<%s>: %s", s->t->refusals.len ? "; " : "",
+			s->t->msg->rcpts->v[i].spec, reply_summary(r, sum, sizeof sum)) < 0)
+		log_warn("RCPT <%s>: refused by server: %s", s->t->msg->rcpts->v[i].spec, sum);
 }
 
 static const char *refusals(const struct smtp *s)
 {
-	return s->refusals.data ? s->refusals.data : "";
+	return s->t->refusals.data ? s->t->refusals.data : "";
 }
 
 /* Once every RCPT reply of the transaction is in: may the body go? Sets
  * the error when not. Refused recipients that are skipped are settled. */
 static int recipients_ok(struct smtp *s)
 {
-	int n = s->ntxn, skip = s->p.refused == REFUSED_SKIP;
+	int n = s->t->ntxn, skip = s->p.refused == REFUSED_SKIP;
 	char deferred[48] = "";
 
-	if (s->overflow && !s->accepted && !s->refused && !s->deferred)
-		return err_set(s->e, ERR_TEMP, "RCPT: the server takes no more recipients now: %s",
+	if (s->t->overflow && !s->t->accepted && !s->t->refused && !s->t->deferred)
+		return err_set(s->t->e, ERR_TEMP, "RCPT: the server takes no more recipients now: %s",
 			       refusals(s));
-	if (s->deferred)
-		snprintf(deferred, sizeof deferred, ", %d deferred", s->deferred);
+	if (s->t->deferred)
+		snprintf(deferred, sizeof deferred, ", %d deferred", s->t->deferred);
 	/* All or none: a refused recipient will never take it, so the message
 	 * fails for good, whatever else was only deferred. */
-	if (s->refused && (!skip || (!s->accepted && !s->deferred)))
-		return err_set(s->e, ERR_NOUSER, "RCPT: %d of %d recipients refused by server%s, nothing "
-			       "sent%s: %s", s->refused, n, deferred,
-			       s->accepted ? " (refused_recipients = skip sends to the others)" : "",
+	if (s->t->refused && (!skip || (!s->t->accepted && !s->t->deferred)))
+		return err_set(s->t->e, ERR_NOUSER, "RCPT: %d of %d recipients refused by server%s, nothing "
+			       "sent%s: %s", s->t->refused, n, deferred,
+			       s->t->accepted ? " (refused_recipients = skip sends to the others)" : "",
 			       refusals(s));
-	for (int k = 0; skip && k < s->ntxn; k++)   /* refused and skipped: settled for good */
-		if (s->rs[s->txn[k]] == RCPT_FAILED && s->refused_rcpt[s->txn[k]])
-			s->rs[s->txn[k]] = RCPT_SKIPPED;
-	if (s->deferred)
-		return err_set(s->e, ERR_TEMP, "RCPT: %d of %d recipients deferred by server%s, nothing "
-			       "sent: %s", s->deferred, n, s->refused ? " (the refused ones are dropped: "
+	for (int k = 0; skip && k < s->t->ntxn; k++)   /* refused and skipped: settled for good */
+		if (s->t->rs[s->t->txn[k]] == RCPT_FAILED && s->t->refused_rcpt[s->t->txn[k]])
+			s->t->rs[s->t->txn[k]] = RCPT_SKIPPED;
+	if (s->t->deferred)
+		return err_set(s->t->e, ERR_TEMP, "RCPT: %d of %d recipients deferred by server%s, nothing "
+			       "sent: %s", s->t->deferred, n, s->t->refused ? " (the refused ones are dropped: "
 			       "refused_recipients = skip)" : "", refusals(s));
-	if (s->refused)
+	if (s->t->refused)
 		log_warn("RCPT: %d of %d recipients refused by server, sending to the others: %s",
-			 s->refused, n, refusals(s));
+			 s->t->refused, n, refusals(s));
 	return 0;
 }
 
@@ -235,24 +235,24 @@ static int too_many(const struct reply *r)
 enum smtp_action smtp_on_rcpt(struct smtp *s, const struct reply *r, int i)
 {
 	if (reply_class(r) == 2) {   /* 250, 251, and anything else positive */
-		s->accepted++;
-		s->rs[i] = RCPT_ACCEPTED;
+		s->t->accepted++;
+		s->t->rs[i] = RCPT_ACCEPTED;
 	} else if (too_many(r)) {
-		if (!s->overflow++ && !s->accepted)   /* named only if nobody got in */
+		if (!s->t->overflow++ && !s->t->accepted)   /* named only if nobody got in */
 			note_refusal(s, i, r);
-		log_info("RCPT <%s>: left for the next transaction", s->msg->rcpts->v[i].spec);
+		log_info("RCPT <%s>: left for the next transaction", s->t->msg->rcpts->v[i].spec);
 	} else if (reply_class(r) == 4 || reply_class(r) == 5) {
-		*(reply_class(r) == 4 ? &s->deferred : &s->refused) += 1;
-		s->rs[i] = RCPT_FAILED;
-		s->refused_rcpt[i] = reply_class(r) == 5;
+		*(reply_class(r) == 4 ? &s->t->deferred : &s->t->refused) += 1;
+		s->t->rs[i] = RCPT_FAILED;
+		s->t->refused_rcpt[i] = reply_class(r) == 5;
 		note_refusal(s, i, r);
 	} else {
 		return smtp_fail_reply(s, r, ERR_PROTOCOL, "RCPT", "unexpected reply");
 	}
 	if (s->caps.flags & CAP_PIPELINING)
 		return SMTP_READ;
-	if (s->rcpt_next < s->ntxn)
-		return smtp_send_rcpt(s, s->txn[s->rcpt_next++]) < 0 ? smtp_fail(s) : SMTP_READ;
+	if (s->t->rcpt_next < s->t->ntxn)
+		return smtp_send_rcpt(s, s->t->txn[s->t->rcpt_next++]) < 0 ? smtp_fail(s) : SMTP_READ;
 	if (recipients_ok(s) < 0)
 		return smtp_fail_message(s);
 	return start_body(s);
@@ -281,7 +281,7 @@ enum smtp_action smtp_on_data(struct smtp *s, const struct reply *r)
 
 enum smtp_action smtp_body_sent(struct smtp *s)
 {
-	s->body_sent = 1;
+	s->t->body_sent = 1;
 	smtp_expect(s, S_DATA_END, 0);
 	s->state = S_DATA_END;
 	return SMTP_READ;
@@ -289,17 +289,17 @@ enum smtp_action smtp_body_sent(struct smtp *s)
 
 static void txn_reset(struct smtp *s)
 {
-	s->accepted = s->refused = s->deferred = s->overflow = 0;
-	s->rcpt_next = 0;
-	s->body_sent = 0;
-	s->bdat = 0;
-	s->chunk_off = s->chunk_len = s->sent = 0;
-	s->chunks_in_flight = 0;
-	s->last_sent = 0;
-	s->rcpts_settled = 0;
-	s->utf8 = 0;
-	memset(s->refused_rcpt, 0, sizeof s->refused_rcpt);
-	buf_reset(&s->refusals);
+	s->t->accepted = s->t->refused = s->t->deferred = s->t->overflow = 0;
+	s->t->rcpt_next = 0;
+	s->t->body_sent = 0;
+	s->t->bdat = 0;
+	s->t->chunk_off = s->t->chunk_len = s->t->sent = 0;
+	s->t->chunks_in_flight = 0;
+	s->t->last_sent = 0;
+	s->t->rcpts_settled = 0;
+	s->t->utf8 = 0;
+	memset(s->t->refused_rcpt, 0, sizeof s->t->refused_rcpt);
+	buf_reset(&s->t->refusals);
 }
 
 /* The transaction went: its accepted recipients have the message. Those
@@ -308,20 +308,20 @@ static enum smtp_action accepted(struct smtp *s)
 {
 	int left = 0;
 
-	for (int k = 0; k < s->ntxn; k++)
-		if (s->rs[s->txn[k]] == RCPT_ACCEPTED)
-			s->rs[s->txn[k]] = RCPT_DELIVERED;
-	for (int i = 0; i < s->msg->rcpts->n; i++)
-		left += s->rs[i] == RCPT_PENDING;
+	for (int k = 0; k < s->t->ntxn; k++)
+		if (s->t->rs[s->t->txn[k]] == RCPT_ACCEPTED)
+			s->t->rs[s->t->txn[k]] = RCPT_DELIVERED;
+	for (int i = 0; i < s->t->msg->rcpts->n; i++)
+		left += s->t->rs[i] == RCPT_PENDING;
 	/* A 452 told the server's limit: ask no more than that next time. */
-	if (s->overflow && s->accepted && (!s->caps.rcptmax || s->caps.rcptmax > (unsigned)s->accepted))
-		s->caps.rcptmax = (unsigned)s->accepted;
+	if (s->t->overflow && s->t->accepted && (!s->caps.rcptmax || s->caps.rcptmax > (unsigned)s->t->accepted))
+		s->caps.rcptmax = (unsigned)s->t->accepted;
 	if (left) {
 		log_info("%d recipient%s left for another transaction", left, left == 1 ? "" : "s");
 		txn_reset(s);
 		return smtp_start_mail(s);
 	}
-	if (s->batch)
+	if (s->t->batch)
 		return SMTP_MSG_DONE;
 	return smtp_quit(s);
 }
@@ -349,10 +349,10 @@ enum smtp_action smtp_on_bdat(struct smtp *s, const struct reply *r)
 	int window = s->caps.flags & CAP_PIPELINING ? BDAT_WINDOW : 1;
 	int final;
 
-	s->chunks_in_flight--;
-	final = s->last_sent && s->chunks_in_flight == 0;   /* the reply to BDAT LAST */
-	if (!s->rcpts_settled) {   /* the first reply after a pipelined flight */
-		s->rcpts_settled = 1;
+	s->t->chunks_in_flight--;
+	final = s->t->last_sent && s->t->chunks_in_flight == 0;   /* the reply to BDAT LAST */
+	if (!s->t->rcpts_settled) {   /* the first reply after a pipelined flight */
+		s->t->rcpts_settled = 1;
 		if (recipients_ok(s) < 0)
 			return smtp_fail_message(s);
 	}
@@ -360,9 +360,9 @@ enum smtp_action smtp_on_bdat(struct smtp *s, const struct reply *r)
 		return final_refused(s, r, "BDAT");
 	if (final)
 		return accepted(s);
-	if (s->sent < s->msg->size)
-		return s->chunks_in_flight < window ? send_chunk(s, 1) : SMTP_READ;
-	if (!s->last_sent)
+	if (s->t->sent < s->t->msg->size)
+		return s->t->chunks_in_flight < window ? send_chunk(s, 1) : SMTP_READ;
+	if (!s->t->last_sent)
 		return send_chunk(s, 1);   /* every byte went without LAST: "BDAT 0 LAST" */
 	return SMTP_READ;
 }
@@ -375,13 +375,13 @@ enum smtp_action smtp_drain(struct smtp *s, const struct smtp_expect *x, const s
 		s->abort_connection = 1;
 		return smtp_fail(s);
 	}
-	return s->qlen ? SMTP_READ : SMTP_MSG_FAILED;
+	return s->t->pending ? SMTP_READ : SMTP_MSG_FAILED;
 }
 
 enum smtp_action smtp_on_rset(struct smtp *s, const struct reply *r)
 {
-	if (reply_class(r) == 2)
-		return smtp_start_mail(s);
+	if (reply_class(r) == 2)   /* behind others, MAIL went with the RSET */
+		return s->t->behind ? SMTP_READ : smtp_start_mail(s);
 	return smtp_fail_reply(s, r, ERR_UNAVAILABLE, "RSET", "refused by server");
 }
 
@@ -402,18 +402,18 @@ enum smtp_action smtp_downgraded(struct smtp *s, const struct smtp_message *m)
 {
 	if (!m)
 		return smtp_fail_message(s);
-	s->msg = m;
-	s->downgraded = 1;
+	s->t->msg = m;
+	s->t->downgraded = 1;
 	return smtp_start_mail(s);
 }
 
 void smtp_reset_message(struct smtp *s)
 {
 	txn_reset(s);
-	s->downgraded = 0;
-	s->msg_failed = 0;
-	s->message_failed = 0;
-	s->ntxn = 0;
-	memset(s->own_state, 0, sizeof s->own_state);
-	s->rs = s->msg->rcpt_state ? s->msg->rcpt_state : s->own_state;
+	s->t->downgraded = 0;
+	s->t->msg_failed = 0;
+	s->t->message_failed = 0;
+	s->t->ntxn = 0;
+	memset(s->t->own_state, 0, sizeof s->t->own_state);
+	s->t->rs = s->t->msg->rcpt_state ? s->t->msg->rcpt_state : s->t->own_state;
 }

@@ -60,4 +60,20 @@ unlike "$ERR" "<-- 221" "a slow 221: postern did not wait for it"
 ok $((ELAPSED > 3)) "a slow 221: postern was done long before it (took ${ELAPSED}s)"
 FAULT_INI=() FAULT_ARGS=()
 
+# A kept TLS session the server no longer knows (a new server process, new
+# ticket keys) costs a full handshake, nothing more. The same port twice,
+# as the kept session belongs to the account, host and port.
+port=$("$FAULT_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+FAULT_ARGS=(-v)
+rm -rf "$XDG_STATE_HOME/postern/tls"
+fault_run success --port "$port"
+is "$RC" 0 "TLS session kept: the first send, exit 0"
+is "$(ls "$XDG_STATE_HOME"/postern/tls/tls-*.session 2>/dev/null | wc -l)" 1 "TLS session kept: one session file"
+fault_run success --port "$port"
+is "$RC" 0 "a kept TLS session the server rejects: exit 0 (a full handshake instead)"
+like "$ERR" "^--- TLS TLSv1.3, .*certificate verified" "a rejected kept session: the certificate is verified again"
+unlike "$ERR" "session resumed" "a rejected kept session: not resumed"
+like "$SERVER_LOG" "## end: scenario done" "a rejected kept session: the message went"
+FAULT_ARGS=()
+
 done_testing

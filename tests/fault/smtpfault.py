@@ -7,9 +7,9 @@ wrong certificates.  Python standard library only.
 
     smtpfault.py --scenario FILE --port-file F --log LOG
                  [--cert PEM --key KEY] [--implicit-tls]
-                 [--max-seconds 60] [--step-timeout 10]
+                 [--max-seconds 60] [--step-timeout 10] [--port N]
 
-It listens on 127.0.0.1 on an ephemeral port, writes the port number to F
+It listens on 127.0.0.1 on an ephemeral port (or --port N), writes the port number to F
 (temporary name, then rename) once listening, accepts ONE connection, runs
 the scenario, records what the client sent in LOG, and exits.  It always
 exits by itself: when the client goes away, when the scenario is over and
@@ -659,7 +659,7 @@ def run(args):
 
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lsock.bind(("127.0.0.1", 0))
+    lsock.bind(("127.0.0.1", args.port))
     lsock.listen(1)
     port = lsock.getsockname()[1]
     tmp = "%s.tmp.%d" % (args.port_file, os.getpid())
@@ -734,6 +734,7 @@ def main():
     p.add_argument("--cert")
     p.add_argument("--key")
     p.add_argument("--implicit-tls", action="store_true")
+    p.add_argument("--port", type=int, default=0)
     p.add_argument("--max-seconds", type=float, default=60.0)
     p.add_argument("--step-timeout", type=float, default=10.0)
     args = p.parse_args()

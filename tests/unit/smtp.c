@@ -560,12 +560,12 @@ static enum smtp_action step(struct smtp *s, struct reply *r, const char *what, 
 		return smtp_reconnected(s, 0);
 	if (strcmp(what, "!downgraded") == 0) {
 		static struct smtp_message seven;
-		seven = *s->msg;
+		seven = *s->t->msg;
 		seven.o.has_8bit = seven.o.long_lines = 0;
 		return smtp_downgraded(s, &seven);
 	}
 	if (strcmp(what, "!nocopy") == 0) {
-		err_set(s->e, ERR_DATA, "MIME part 2: cannot be downgraded");
+		err_set(s->t->e, ERR_DATA, "MIME part 2: cannot be downgraded");
 		return smtp_downgraded(s, NULL);
 	}
 	if (make_reply(r, what, e) != 1) {
