@@ -178,4 +178,28 @@ is "$(bash "$SMARTHOST" wait-delivery "$SMARTHOST_DIR" "series-$u@example.test" 
 is "$(grep -o "message-id=<patch-[0-9]-$u@" "$SMARTHOST_LOG" | sed 's/message-id=<patch-\([0-9]\).*/\1/' | tr -d '\n')" \
 	"123456" "the series arrives in the order it was queued"
 
+# --- a backlog goes in flight: 40 queued messages, each behind the one
+# before (RFC 2920 section 3.1), in order, and Postfix takes them all
+rm -f "$QDIR"/*.env "$QDIR"/*.msg
+for i in $(seq 40); do
+	printf 'From: demo@example.test\nSubject: backlog %d\nMessage-ID: <backlog-%d-%s@example.test>\n\nmessage %d\n' \
+		"$i" "$i" "$u" "$i" | "$POSTERN" -C "$CFG" -odq "backlog$i-$u@example.test"
+done
+is "$(entries)" 40 "a backlog of 40 queued"
+run_postern -C "$CFG" -q -vv
+is "$RC" 0 "postern -q sends the backlog: exit 0"
+is "$(entries)" 0 "the backlog: the queue is empty"
+got=0
+for i in $(seq 40); do
+	bash "$SMARTHOST" wait-delivery "$SMARTHOST_DIR" "backlog$i-$u@example.test" 20 >/dev/null && got=$((got + 1))
+done
+is "$got" 40 "the backlog: every message delivered, each to its own recipient"
+is "$(printf '%s\n' "$ERR" | grep -o -- "--> RCPT TO:<backlog[0-9]*-" | grep -o '[0-9]*' | tr '\n' ' ')" \
+	"$(seq 40 | tr '\n' ' ')" "the backlog: sent in the order it was queued"
+first_reply=$(printf '%s\n' "$ERR" | grep -n -- '<-- 250 2.0.0 Ok: .* queued as' | head -1 | cut -d: -f1)
+tenth=$(printf '%s\n' "$ERR" | grep -n -- "--> RCPT TO:<backlog10-" | cut -d: -f1)
+ok $([ -n "$tenth" ] && [ -n "$first_reply" ] && [ "$tenth" -lt "$first_reply" ]; echo $?) \
+	"the backlog: the tenth message went before the first was answered (in flight)"
+is "$(printf '%s\n' "$ERR" | grep -c -- '--> RSET')" 39 "the backlog: an RSET before each message behind another"
+
 done_testing
