@@ -99,6 +99,20 @@ static int bury(struct send_job *j, int prepared, struct err *e)
 	return err_append(e, "the message was saved in ~/dead.letter");
 }
 
+/* Does this failure send the message to dead.letter? Only a reason of
+ * its own does: the server refused it (own->done == -1) for good. The
+ * server, the network, TLS or a protocol violation keep it (queued, or 75
+ * with queue = never), as they can be mended before it expires. Refused or
+ * missing credentials (77, 78) are reported as they are. */
+static int buries(const struct session_job *own, const struct err *e)
+{
+	if (err_is_temporary(e->kind))
+		return 0;
+	if (own->done == -1)
+		return 1;
+	return e->kind != ERR_PROTOCOL && e->kind != ERR_UNAVAILABLE;
+}
+
 /* A temporary failure (or -odq): the message goes into the queue, and the
  * caller is told it will be retried. */
 static int enqueue(struct send_job *j, const struct account *a, int tried, struct err *e)
@@ -198,9 +212,12 @@ static int deliver(struct send_job *j, const struct options *o, const struct acc
 	if (keep_left_over(j, &m, e) < 0)
 		return -1;
 	log_outcome(j, a, 0, e->msg);
-	if (err_is_temporary(e->kind))
-		return use_queue ? enqueue(j, a, 1, e) : -1;
-	return bury(j, 1, e);
+	if (buries(&own, e))
+		return bury(j, 1, e);
+	if (use_queue)
+		return enqueue(j, a, 1, e);
+	e->kind = ERR_TEMP;   /* kept by nobody: the caller must try again */
+	return -1;
 }
 
 int cmd_send(const struct options *o, struct err *e)

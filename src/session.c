@@ -151,12 +151,14 @@ static int send_range(struct conn *c, struct buf *out, const struct message_sour
 	return rc;
 }
 
-/* Bytes the server sent before we asked for them: after STARTTLS's 220
- * they would be read as if they came over TLS (RFC 3207 section 5,
- * CVE-2011-0411), anywhere else they break the reply order. */
+/* Bytes the server sent before we asked for them, on a connection not
+ * (yet) encrypted: after STARTTLS's 220 they would be read as if they came
+ * over TLS (RFC 3207 section 5, CVE-2011-0411). Inside TLS they come from
+ * the server we verified: a 421 after a reply is it closing the channel
+ * (Dovecot sends "451" and "421" in one write), read as the next reply. */
 static int check_nothing_pending(struct conn *c, const char *step, struct err *e)
 {
-	if (conn_pending(c) == 0)
+	if (c->ssl || conn_pending(c) == 0)
 		return 0;
 	return err_set(e, ERR_PROTOCOL, "%s: the server sent %zu bytes nobody asked for (an injection "
 		       "attempt?); aborting", step, conn_pending(c));

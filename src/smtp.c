@@ -351,6 +351,11 @@ enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r)
 {
 	struct smtp_expect x;
 
+	if (s->qlen == 0 && r->code == 421) {   /* closing, unasked (RFC 5321 section 3.8) */
+		s->abort_connection = 1;
+		return smtp_fail_reply(s, r, ERR_TEMP, smtp_state_name(s->state),
+				       "server closing the connection");
+	}
 	if (s->qlen == 0) {
 		err_set(s->t->e, ERR_PROTOCOL, "%s: the server sent a reply nobody asked for",
 			smtp_state_name(s->state));

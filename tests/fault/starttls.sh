@@ -9,7 +9,7 @@
 LEAK='^(AUTH|MAIL|RCPT)'
 
 fault_run starttls-not-offered
-is "$RC" 69 "STARTTLS not offered: exit 69 (unavailable)"
+is "$RC" 75 "STARTTLS not offered: exit 75 (the server's fault: kept, not buried)"
 one_line_error "STARTTLS not offered: one-line error"
 like "$ERR" '(STARTTLS|TLS).*(not|no|without)|(not|no|without).*(STARTTLS|TLS)' \
 	"STARTTLS not offered: the error says TLS is not offered"
@@ -22,14 +22,14 @@ like "$ERR" '454' "STARTTLS refused: the error quotes the server's 454 reply"
 unlike "$SERVER_CMDS" "$LEAK" "STARTTLS refused: no AUTH, MAIL or RCPT sent"
 
 fault_run starttls-injection
-is "$RC" 76 "plaintext injected after the 220 to STARTTLS: exit 76 (protocol)"
+is "$RC" 75 "plaintext injected after the 220 to STARTTLS: exit 75 (kept, not buried)"
 one_line_error "STARTTLS injection: one-line error"
 like "$ERR" '[Ii]nject|[Uu]nexpected' "STARTTLS injection: the error says injected/unexpected data"
 unlike "$SERVER_CMDS" "$LEAK" "STARTTLS injection: no AUTH, MAIL or RCPT sent"
 unlike "$SERVER_LOG" '^## TLS started' "STARTTLS injection: the client does not go on with TLS"
 
 fault_run starttls-injection-split
-is "$RC" 76 "plaintext injected after STARTTLS's 220 in a later segment: exit 76 (protocol)"
+is "$RC" 75 "plaintext injected after STARTTLS's 220 in a later segment: exit 75 (kept, not buried)"
 one_line_error "split STARTTLS injection: one-line error"
 like "$ERR" '[Ii]nject|plaintext' "split STARTTLS injection: the error names it"
 unlike "$SERVER_CMDS" "$LEAK" "split STARTTLS injection: no AUTH, MAIL or RCPT sent"
