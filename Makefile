@@ -20,10 +20,11 @@ CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DPOSTERN_VERSION='"$(VERSION)"' 
 	-iquote src -iquote compat -I$(BUILD) -I/usr/include/iniparser $(SECRET_CFLAGS)
 # libsecret and GLib headers as system headers: they do not pass -Wshadow and friends.
 SECRET_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libsecret-1))
-# libsecret (with GLib) is not linked: src/secretlib.c loads it with dlopen
-# when the keyring is used, as http.c does libcurl. Its headers still type
-# every call. -pthread: the keyring's watchdog thread.
-LIBS     = -liniparser -ljansson -lunistring -ldl -pthread \
+# libsecret (with GLib) and jansson are not linked: src/secretlib.c and
+# src/jsonlib.c load them with dlopen when the keyring or OAuth2 is used, as
+# http.c does libcurl. Their headers still type every call, so their -dev
+# packages stay in BUILD_DEBS. -pthread: the keyring's watchdog thread.
+LIBS     = -liniparser -lunistring -ldl -pthread \
 	$(shell pkg-config --libs openssl libidn2 2>/dev/null || echo -lssl -lcrypto -lidn2)
 
 SRCS    := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard compat/*.c)
