@@ -16,7 +16,8 @@
 
 struct dl_sym {
 	const char *name;
-	void *fp;                  /* the address of the function pointer to fill */
+	void *fp;                  /* the address of the pointer to fill: to a
+				    * function, or to a data object (uninorm_nfc) */
 };
 
 /* One entry: the member of `api` named like the symbol it holds. */
