@@ -20,8 +20,13 @@ CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DPOSTERN_VERSION='"$(VERSION)"' 
 	-iquote src -iquote compat -I$(BUILD) -I/usr/include/iniparser $(SECRET_CFLAGS)
 # libsecret and GLib headers as system headers: they do not pass -Wshadow and friends.
 SECRET_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libsecret-1))
-LIBS     = -liniparser -ljansson -lunistring -ldl $(shell pkg-config --libs openssl libidn2 2>/dev/null || echo -lssl -lcrypto -lidn2) \
-	$(shell pkg-config --libs libsecret-1)
+# Only what every run needs is linked. libsecret (with GLib), jansson,
+# libidn2 and libunistring are loaded with dlopen when the keyring, OAuth2
+# or a non-ASCII address first needs them (src/secretlib.c, src/jsonlib.c,
+# src/idn.c), as http.c does libcurl. Their headers still type every call,
+# so their -dev packages stay in BUILD_DEBS. -pthread: the keyring's
+# watchdog thread.
+LIBS     = -liniparser -ldl -pthread $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypto)
 
 SRCS    := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard compat/*.c)
 OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(SRCS))

@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <spawn.h>
@@ -23,6 +22,7 @@
 #include "cmd_password.h"
 #include "compat.h"
 #include "http.h"
+#include "jsonlib.h"
 #include "net.h"
 #include "oauth.h"
 
@@ -409,12 +409,6 @@ out:
 	return rc;
 }
 
-static const char *json_str(json_t *j, const char *key)
-{
-	return json_string_value(json_object_get(j, key));
-}
-
-
 /* RFC 8628 section 3.5: poll until the user has signed in. */
 static int poll_device(const struct account *a, const char *device_code, long interval,
 		       long long deadline, struct oauth_tokens *t, struct err *e)
@@ -478,25 +472,25 @@ static int authorize_device(const struct account *a, struct oauth_tokens *t, str
 	}
 	if (oauth_post_json(a, a->oauth.device_url, &form, &status, &j, e) < 0)
 		goto out;
-	uri = json_str(j, "verification_uri") ? json_str(j, "verification_uri")
-	      : json_str(j, "verification_url");   /* Google's older spelling */
-	user_code = json_str(j, "user_code");
-	device_code = json_str(j, "device_code");
+	uri = jsonlib_str(j, "verification_uri") ? jsonlib_str(j, "verification_uri")
+	      : jsonlib_str(j, "verification_url");   /* Google's older spelling */
+	user_code = jsonlib_str(j, "user_code");
+	device_code = jsonlib_str(j, "device_code");
 	if (status != 200 || !uri || !user_code || !device_code) {
 		err_set(e, status >= 500 ? ERR_TEMP : ERR_PROTOCOL, "--authorize %s: the device "
-			"endpoint answered HTTP %ld%s%s", a->name, status, json_str(j, "error") ? ": " : "",
-			json_str(j, "error") ? json_str(j, "error") : " without a code");
+			"endpoint answered HTTP %ld%s%s", a->name, status, jsonlib_str(j, "error") ? ": " : "",
+			jsonlib_str(j, "error") ? jsonlib_str(j, "error") : " without a code");
 		goto out;
 	}
-	interval = json_integer_value(json_object_get(j, "interval"));
-	life = json_integer_value(json_object_get(j, "expires_in"));
+	interval = jsonlib_int(j, "interval");
+	life = jsonlib_int(j, "expires_in");
 	fprintf(stderr, "postern: to authorize account %s (%s), visit %s on any device and enter "
 		"the code %s, then sign in as %s.\n", a->name, a->host, uri, user_code, a->user);
 	fflush(stderr);
 	rc = poll_device(a, device_code, interval > 0 && interval < 600 ? interval : 5,
 			 (long long)time(NULL) + (life > 0 && life < 86400 ? life : 900), t, e);
 out:
-	json_decref(j);
+	jsonlib_decref(j);
 	buf_free(&form);
 	return rc;
 }

@@ -101,6 +101,16 @@ static char *envelope_spec(const char *spec, struct err *e)
 	return canon;
 }
 
+/* A refused address is the caller's error (usage) or the message's (data);
+ * a temporary failure behind it (no memory, an IDN library that cannot be
+ * loaded) stays temporary, so that the message is not buried for it. */
+static int bad_address(struct err *e, enum err_kind bad, const char *where)
+{
+	if (!err_is_temporary(e->kind))
+		e->kind = bad;
+	return err_prefix(e, "%s", where);
+}
+
 /* Adds the addresses in `text` (an address list) to env->rcpts: bare
  * names through the aliases, duplicates dropped, every one checked. */
 static int add_recipients(struct envelope *env, const struct aliases *aliases, const char *text,
@@ -122,12 +132,10 @@ static int add_recipients(struct envelope *env, const struct aliases *aliases, c
 	}
 	for (int i = 0; i < expanded.n && rc == 0; i++) {
 		char *spec = envelope_spec(expanded.v[i].spec, e);
-		if (!spec) {
-			e->kind = bad_kind;
-			rc = err_prefix(e, "%s", where);
-		} else if (!has_rcpt(&env->rcpts, spec) && addr_list_add(&env->rcpts, NULL, spec) < 0) {
+		if (!spec)
+			rc = bad_address(e, bad_kind, where);
+		else if (!has_rcpt(&env->rcpts, spec) && addr_list_add(&env->rcpts, NULL, spec) < 0)
 			rc = err_set(e, ERR_DATA, "%s: more than %d recipients", where, ADDRS_MAX);
-		}
 		free(spec);
 	}
 	addr_list_free(&l);
@@ -426,10 +434,8 @@ static int pick_sender(struct envelope *env, const struct options *o, const stru
 			       a->name);
 	if (*env->sender) {
 		char *spec = envelope_spec(env->sender, e);
-		if (!spec) {
-			e->kind = bad;
-			return err_prefix(e, "%s", origin);
-		}
+		if (!spec)
+			return bad_address(e, bad, origin);
 		free(env->sender);
 		env->sender = spec;
 	}

@@ -1,64 +1,52 @@
 #include "http.h"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <string.h>
 
 #include <openssl/ssl.h>
 
+#include "dl.h"
 #include "secmem.h"
 
-/* The few libcurl functions postern calls, found at run time. */
+/* The few libcurl functions postern calls, found at run time, typed
+ * from curl.h so the compiler checks each call. */
 struct curl_api {
 	void *lib;
-	CURLcode (*global_init_mem)(long, curl_malloc_callback, curl_free_callback,
-				    curl_realloc_callback, curl_strdup_callback, curl_calloc_callback);
-	CURL *(*easy_init)(void);
-	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
-	CURLcode (*easy_perform)(CURL *);
-	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
-	void (*easy_cleanup)(CURL *);
-	const char *(*easy_strerror)(CURLcode);
-	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
-	void (*slist_free_all)(struct curl_slist *);
+	__typeof__(curl_global_init_mem) *global_init_mem;
+	__typeof__(curl_easy_init) *easy_init;
+	__typeof__(curl_easy_setopt) *easy_setopt;
+	__typeof__(curl_easy_perform) *easy_perform;
+	__typeof__(curl_easy_getinfo) *easy_getinfo;
+	__typeof__(curl_easy_cleanup) *easy_cleanup;
+	__typeof__(curl_easy_strerror) *easy_strerror;
+	__typeof__(curl_slist_append) *slist_append;
+	__typeof__(curl_slist_free_all) *slist_free_all;
 };
 
 static struct curl_api api;
 
-/* dlsym returns void *; ISO C has no conversion to a function pointer,
- * POSIX guarantees one through the object's bytes. */
-static int sym(const char *name, void *fp)
-{
-	void *p = dlsym(api.lib, name);
-
-	if (!p)
-		return -1;
-	memcpy(fp, &p, sizeof p);
-	return 0;
-}
+/* The members are not named like the functions: curl.h wraps some of them
+ * (curl_easy_setopt, curl_easy_getinfo) in type-checking macros. */
+static const struct dl_sym curl_syms[] = {
+	{"curl_global_init_mem", &api.global_init_mem},
+	{"curl_easy_init", &api.easy_init},
+	{"curl_easy_setopt", &api.easy_setopt},
+	{"curl_easy_perform", &api.easy_perform},
+	{"curl_easy_getinfo", &api.easy_getinfo},
+	{"curl_easy_cleanup", &api.easy_cleanup},
+	{"curl_easy_strerror", &api.easy_strerror},
+	{"curl_slist_append", &api.slist_append},
+	{"curl_slist_free_all", &api.slist_free_all},
+};
 
 static int load_curl(struct err *e)
 {
 	if (api.lib)
 		return 0;
 	/* The OpenSSL flavour: libcurl.so.4 from libcurl4 on Debian. */
-	/* A missing library is fixed by installing it: queue, do not bury. */
-	if (!(api.lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL)))
-		return err_set(e, ERR_TEMP, "OAuth2: cannot load libcurl (install libcurl4): %s",
-			       dlerror());
-	if (sym("curl_global_init_mem", &api.global_init_mem) < 0 ||
-	    sym("curl_easy_init", &api.easy_init) < 0 ||
-	    sym("curl_easy_setopt", &api.easy_setopt) < 0 ||
-	    sym("curl_easy_perform", &api.easy_perform) < 0 ||
-	    sym("curl_easy_getinfo", &api.easy_getinfo) < 0 ||
-	    sym("curl_easy_cleanup", &api.easy_cleanup) < 0 ||
-	    sym("curl_easy_strerror", &api.easy_strerror) < 0 ||
-	    sym("curl_slist_append", &api.slist_append) < 0 ||
-	    sym("curl_slist_free_all", &api.slist_free_all) < 0) {
-		dlclose(api.lib);
-		api.lib = NULL;
-		return err_set(e, ERR_TEMP, "OAuth2: libcurl lacks a function postern needs");
-	}
+	if (!(api.lib = dl_load("OAuth2", "libcurl.so.4", "libcurl4", curl_syms,
+				sizeof curl_syms / sizeof curl_syms[0], e)))
+		return -1;
 	/* libcurl copies the request (refresh token, client secret) and keeps
 	 * the answer (tokens) in buffers of its own: have it wipe them too. */
 	if (api.global_init_mem(CURL_GLOBAL_DEFAULT, secmem_malloc, secmem_free, secmem_realloc,

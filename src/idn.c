@@ -8,7 +8,47 @@
 
 #include "buf.h"
 #include "bounds.h"
+#include "dl.h"
 #include "utf8.h"
+
+/* libidn2 and libunistring (1.7 MB, NFC tables) are loaded with dlopen
+ * when the first non-ASCII address shows up: an all-ASCII run, nearly
+ * every run, never needs them. Typed from their headers. */
+static struct {
+	__typeof__(idn2_to_ascii_8z) *idn2_to_ascii_8z;
+	__typeof__(idn2_strerror) *idn2_strerror;
+	__typeof__(idn2_free) *idn2_free;
+	__typeof__(u8_normalize) *u8_normalize;
+	__typeof__(uninorm_nfc) *uninorm_nfc;   /* the data UNINORM_NFC points to */
+} lib;
+
+static const struct dl_sym idn2_syms[] = {
+	DL_SYM(lib, idn2_to_ascii_8z),
+	DL_SYM(lib, idn2_strerror),
+	DL_SYM(lib, idn2_free),
+};
+
+/* Opened on its own, not through libidn2: a libidn2 may carry a private
+ * copy of the parts of libunistring it needs. */
+static const struct dl_sym unistring_syms[] = {
+	DL_SYM(lib, u8_normalize),
+	DL_SYM(lib, uninorm_nfc),
+};
+
+/* A missing library is mended by installing it: ERR_TEMP. */
+static int idn_load(const char *spec, struct err *e)
+{
+	static void *idn2, *unistring;
+
+	if (!idn2 && !(idn2 = dl_load("IDN", "libidn2.so.0", "libidn2-0", idn2_syms,
+				      sizeof idn2_syms / sizeof idn2_syms[0], e)))
+		return err_prefix(e, "address '%s'", spec);
+	if (!unistring && !(unistring = dl_load("IDN", "libunistring.so.2", "libunistring2",
+						unistring_syms,
+						sizeof unistring_syms / sizeof unistring_syms[0], e)))
+		return err_prefix(e, "address '%s'", spec);
+	return 0;
+}
 
 static int is_ascii(const char *s, size_t n)
 {
@@ -26,11 +66,14 @@ int idn_local_is_utf8(const char *spec)
 static char *ascii_domain(const char *spec, const char *domain, struct err *e)
 {
 	char *ascii = NULL;
-	int rc = idn2_to_ascii_8z(domain, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+	int rc;
 
+	if (idn_load(spec, e) < 0)
+		return NULL;
+	rc = lib.idn2_to_ascii_8z(domain, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
 	if (rc != IDN2_OK) {
 		err_set(e, ERR_DATA, "address '%s': invalid international domain: %s", spec,
-			idn2_strerror(rc));
+			lib.idn2_strerror(rc));
 		return NULL;
 	}
 	return ascii;
@@ -49,7 +92,9 @@ char *idn_spec_canonical(const char *spec, struct err *e)
 	}
 	if (is_ascii(spec, n))
 		return strdup(spec);
-	nfc = u8_normalize(UNINORM_NFC, (const uint8_t *)spec, n, NULL, &len);
+	if (idn_load(spec, e) < 0)
+		return NULL;
+	nfc = lib.u8_normalize(lib.uninorm_nfc, (const uint8_t *)spec, n, NULL, &len);
 	if (!nfc || !(out = malloc(len + 1))) {
 		free(nfc);
 		err_set(e, ERR_OS, "address '%s': out of memory", spec);
@@ -64,7 +109,7 @@ char *idn_spec_canonical(const char *spec, struct err *e)
 			free(out);
 			return NULL;
 		}
-		idn2_free(ascii);
+		lib.idn2_free(ascii);
 	}
 	return out;
 }
@@ -90,11 +135,11 @@ char *idn_spec_ascii_domain(const char *spec, struct err *e)
 		return NULL;
 	buf_init(&out, ADDR_MAX);
 	if (buf_append(&out, spec, (size_t)(at + 1 - spec)) < 0 || buf_appends(&out, ascii) < 0) {
-		idn2_free(ascii);
+		lib.idn2_free(ascii);
 		buf_free(&out);
 		err_set(e, ERR_DATA, "address '%s': too long", spec);
 		return NULL;
 	}
-	idn2_free(ascii);
+	lib.idn2_free(ascii);
 	return buf_steal(&out);
 }

@@ -1,13 +1,20 @@
 #include "keyring.h"
 
-#include <libsecret/secret.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "secretlib.h"
+
+/* libsecret and GLib, loaded by keyring_open before any call. */
+static const struct secretlib *lib;
 
 /* postern's own items. Designated initialisers: the struct has reserved
  * fields that positional ones trip -Wextra on. */
@@ -38,51 +45,61 @@ static const SecretSchema msmtp_schema = {
 enum { FOUND = 1, ABSENT = 0, LOCKED = 2 };
 
 /* A thread that cancels the pending libsecret call at the deadline: the
- * sync calls run their own main loop, so a timeout source cannot. */
+ * sync calls run their own main loop, so a timeout source cannot. Plain
+ * pthreads (GCancellable may be cancelled from any thread): GLib's
+ * threads would only add symbols to look up. */
 struct watchdog {
-	GMutex m;
-	GCond c;
+	pthread_mutex_t m;
+	pthread_cond_t c;
 	int done;
-	gint64 deadline;
+	int running;
+	struct timespec deadline;  /* CLOCK_MONOTONIC: a clock step must not fire it */
 	GCancellable *cancel;
-	GThread *t;
+	pthread_t t;
 };
 
-static gpointer watchdog_run(gpointer p)
+static void *watchdog_run(void *p)
 {
 	struct watchdog *w = p;
 
-	g_mutex_lock(&w->m);
+	pthread_mutex_lock(&w->m);
 	while (!w->done)
-		if (!g_cond_wait_until(&w->c, &w->m, w->deadline)) {
-			g_cancellable_cancel(w->cancel);
+		if (pthread_cond_timedwait(&w->c, &w->m, &w->deadline) == ETIMEDOUT) {
+			lib->g_cancellable_cancel(w->cancel);
 			break;
 		}
-	g_mutex_unlock(&w->m);
+	pthread_mutex_unlock(&w->m);
 	return NULL;
 }
 
 static void watchdog_start(struct watchdog *w, long timeout)
 {
-	g_mutex_init(&w->m);
-	g_cond_init(&w->c);
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&w->m, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->c, &ca);
+	pthread_condattr_destroy(&ca);
 	w->done = 0;
-	w->deadline = g_get_monotonic_time() + (gint64)(timeout > 0 ? timeout : 1) * G_TIME_SPAN_SECOND;
-	w->cancel = g_cancellable_new();
-	w->t = g_thread_try_new("postern-keyring", watchdog_run, w, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
+	w->deadline.tv_sec += timeout > 0 ? timeout : 1;
+	w->cancel = lib->g_cancellable_new();
+	/* Without a thread the call is unbounded, as it was with GLib's. */
+	w->running = pthread_create(&w->t, NULL, watchdog_run, w) == 0;
 }
 
 static void watchdog_stop(struct watchdog *w)
 {
-	g_mutex_lock(&w->m);
+	pthread_mutex_lock(&w->m);
 	w->done = 1;
-	g_cond_signal(&w->c);
-	g_mutex_unlock(&w->m);
-	if (w->t)
-		g_thread_join(w->t);
-	g_object_unref(w->cancel);
-	g_cond_clear(&w->c);
-	g_mutex_clear(&w->m);
+	pthread_cond_signal(&w->c);
+	pthread_mutex_unlock(&w->m);
+	if (w->running)
+		pthread_join(w->t, NULL);
+	lib->g_object_unref(w->cancel);
+	pthread_cond_destroy(&w->c);
+	pthread_mutex_destroy(&w->m);
 }
 
 /* GLib's own warnings would break the one-line error: shown under -v only. */
@@ -111,7 +128,6 @@ static int keyring_bus(struct err *e)
 	char path[512], addr[600];
 	const char *v = getenv("DBUS_SESSION_BUS_ADDRESS"), *rt = getenv("XDG_RUNTIME_DIR");
 
-	g_log_set_default_handler(quiet_log, NULL);
 	if (v && *v)
 		return 0;
 	if (rt && *rt && (size_t)snprintf(path, sizeof path, "%s/bus", rt) < sizeof path &&
@@ -128,16 +144,47 @@ found:
 	return 0;
 }
 
+/* What every keyring call needs first: a bus (checked before libsecret is
+ * loaded, so a run without one does not pay for it), libsecret, and
+ * GLib's warnings kept off stderr. */
+static int keyring_open(struct err *e)
+{
+	if (keyring_bus(e) < 0 || !(lib = secretlib_load(e)))
+		return -1;
+	lib->g_log_set_default_handler(quiet_log, NULL);
+	return 0;
+}
+
+/* secret_attributes_build is variadic, so it cannot be reached through a
+ * pointer; its va_list twin can. NAME, VALUE pairs ending with NULL. */
+static GHashTable *attributes(const SecretSchema *schema, ...) __attribute__((sentinel));
+static GHashTable *attributes(const SecretSchema *schema, ...)
+{
+	GHashTable *h;
+	va_list ap;
+
+	va_start(ap, schema);
+	h = lib->secret_attributes_buildv(schema, ap);
+	va_end(ap);
+	return h;
+}
+
+static void attributes_free(GHashTable *h)
+{
+	if (h)
+		lib->g_hash_table_unref(h);
+}
+
 static int keyring_fail(struct err *e, GError *g, const char *what, long timeout)
 {
 	int rc;
 
-	if (g && g_error_matches(g, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+	if (g && lib->g_error_matches(g, lib->g_io_error_quark(), G_IO_ERROR_CANCELLED))
 		rc = err_set(e, ERR_TEMP, "keyring: %s: no answer within %ld seconds", what, timeout);
 	else
 		rc = err_set(e, ERR_TEMP, "keyring: %s: %s", what, g ? g->message : "failed");
 	if (g)
-		g_error_free(g);
+		lib->g_error_free(g);
 	return rc;
 }
 
@@ -160,7 +207,7 @@ static int search(SecretService *svc, const SecretSchema *schema, GHashTable *at
 
 	if (can_prompt())
 		flags |= SECRET_SEARCH_UNLOCK;
-	items = secret_service_search_sync(svc, schema, attrs, flags, c, g);
+	items = lib->secret_service_search_sync(svc, schema, attrs, flags, c, g);
 	if (*g)
 		return -1;
 	for (l = items; l && rc != FOUND; l = l->next) {
@@ -168,18 +215,18 @@ static int search(SecretService *svc, const SecretSchema *schema, GHashTable *at
 		const gchar *p;
 		gsize len = 0;
 
-		if (secret_item_get_locked(l->data)) {
+		if (lib->secret_item_get_locked(l->data)) {
 			rc = LOCKED;
 			continue;
 		}
-		if (!(v = secret_item_get_secret(l->data)))
+		if (!(v = lib->secret_item_get_secret(l->data)))
 			continue;
-		p = secret_value_get(v, &len);
+		p = lib->secret_value_get(v, &len);
 		if (p && len > 0 && buf_append(out, p, len) == 0)
 			rc = FOUND;
-		secret_value_unref(v);   /* libsecret's copy is in its wiping allocator */
+		lib->secret_value_unref(v);   /* libsecret's copy is in its wiping allocator */
 	}
-	g_list_free_full(items, g_object_unref);
+	lib->g_list_free_full(items, lib->g_object_unref);
 	return rc;
 }
 
@@ -201,16 +248,15 @@ static int lookup_both(SecretService *svc, enum keyring_kind kind, const char *h
 	GHashTable *attrs;
 	int mine, theirs;
 
-	attrs = secret_attributes_build(&postern_schema, "host", host, "user", user,
-					"protocol", protocols[kind], NULL);
+	attrs = attributes(&postern_schema, "host", host, "user", user, "protocol", protocols[kind],
+			   NULL);
 	mine = search(svc, &postern_schema, attrs, c, out, g);
-	g_hash_table_unref(attrs);
+	attributes_free(attrs);
 	if (mine < 0 || mine == FOUND || kind != KEYRING_PASSWORD)
 		return mine;
-	attrs = secret_attributes_build(&msmtp_schema, "host", host, "service", "smtp",
-					"user", user, NULL);
+	attrs = attributes(&msmtp_schema, "host", host, "service", "smtp", "user", user, NULL);
 	theirs = search(svc, &msmtp_schema, attrs, c, out, g);
-	g_hash_table_unref(attrs);
+	attributes_free(attrs);
 	if (theirs < 0 || theirs == FOUND)
 		return theirs;
 	return mine == LOCKED || theirs == LOCKED ? LOCKED : ABSENT;
@@ -224,10 +270,10 @@ int keyring_lookup(enum keyring_kind kind, const char *host, const char *user, l
 	GError *g = NULL;
 	int rc;
 
-	if (keyring_bus(e) < 0)
+	if (keyring_open(e) < 0)
 		return -1;
 	watchdog_start(&w, timeout);
-	svc = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, w.cancel, &g);
+	svc = lib->secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, w.cancel, &g);
 	if (!svc) {
 		rc = keyring_fail(e, g, "cannot reach the Secret Service", timeout);
 		goto done;
@@ -241,7 +287,7 @@ int keyring_lookup(enum keyring_kind kind, const char *host, const char *user, l
 			     kind == KEYRING_PASSWORD ? "password" : labels[kind] + 1, user, host,
 			     can_prompt() ? "its unlock prompt was dismissed or could not be shown"
 			     : "nobody is here to unlock it");
-	g_object_unref(svc);
+	lib->g_object_unref(svc);
 done:
 	watchdog_stop(&w);
 	return rc;
@@ -251,19 +297,22 @@ int keyring_store(enum keyring_kind kind, const char *account, const char *host,
 		  const char *user, const char *secret, long timeout, struct err *e)
 {
 	struct watchdog w;
+	GHashTable *attrs;
 	GError *g = NULL;
 	char label[512];
 	int rc = 0;
 
-	if (keyring_bus(e) < 0)
+	if (keyring_open(e) < 0)
 		return -1;
 	snprintf(label, sizeof label, "postern: %s%s (%s)", account, labels[kind], host);
+	attrs = attributes(&postern_schema, "host", host, "user", user, "protocol", protocols[kind],
+			   NULL);
 	watchdog_start(&w, timeout);
-	if (!secret_password_store_sync(&postern_schema, SECRET_COLLECTION_DEFAULT, label, secret,
-					w.cancel, &g, "host", host, "user", user,
-					"protocol", protocols[kind], NULL))
+	if (!lib->secret_password_storev_sync(&postern_schema, attrs, SECRET_COLLECTION_DEFAULT, label,
+					      secret, w.cancel, &g))
 		rc = keyring_fail(e, g, "store", timeout);
 	watchdog_stop(&w);
+	attributes_free(attrs);
 	return rc;
 }
 
@@ -271,16 +320,19 @@ int keyring_forget(enum keyring_kind kind, const char *host, const char *user, l
 		   struct err *e)
 {
 	struct watchdog w;
+	GHashTable *attrs;
 	GError *g = NULL;
 	int rc;
 
-	if (keyring_bus(e) < 0)
+	if (keyring_open(e) < 0)
 		return -1;
+	attrs = attributes(&postern_schema, "host", host, "user", user, "protocol", protocols[kind],
+			   NULL);
 	watchdog_start(&w, timeout);
-	rc = secret_password_clear_sync(&postern_schema, w.cancel, &g, "host", host, "user", user,
-					"protocol", protocols[kind], NULL) ? 1 : 0;
+	rc = lib->secret_password_clearv_sync(&postern_schema, attrs, w.cancel, &g) ? 1 : 0;
 	if (g)
 		rc = keyring_fail(e, g, "forget", timeout);
 	watchdog_stop(&w);
+	attributes_free(attrs);
 	return rc;
 }

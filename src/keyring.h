@@ -8,7 +8,9 @@
  * answers cannot hold postern. A locked item is told apart from an absent
  * one: libsecret's simple lookup returns "nothing" for both.
  * Secrets are copied into the caller's buf; libsecret's copies are freed
- * through its own wiping allocator.
+ * through its own wiping allocator. libsecret is loaded at the first call
+ * that finds a session bus (secretlib.h); failing to load it is ERR_TEMP,
+ * like a keyring that cannot be reached.
  */
 #ifndef POSTERN_KEYRING_H
 #define POSTERN_KEYRING_H

@@ -19,7 +19,6 @@
 #include "cmd_queue.h"
 #include "cmd_send.h"
 #include "errors.h"
-#include "oauth.h"
 
 /* Secrets pass through this process: no core dumps, private files. */
 static void harden(void)
@@ -81,7 +80,6 @@ int main(int argc, char **argv)
 		_exit(EX_CONFIG);   /* no exit handlers either, under those ids */
 	}
 	harden();
-	oauth_setup();
 	if (args_parse(argc, argv, &o, &e) < 0) {
 		fprintf(stderr, "postern: %s\n%s", e.msg, "usage: postern [options] [--] [recipient ...] "
 			"(see postern --help)\n");

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 
 #include "compat.h"
 #include "http.h"
+#include "jsonlib.h"
 #include "keyring.h"
 #include "log.h"
 #include "queue.h"
@@ -23,11 +23,6 @@
 
 #define EXPIRY_MARGIN 300          /* refresh this many seconds before expiry */
 #define DEFAULT_LIFETIME 3600      /* when the endpoint leaves expires_in out */
-
-void oauth_setup(void)
-{
-	json_set_alloc_funcs(secmem_malloc, secmem_free);
-}
 
 void oauth_tokens_init(struct oauth_tokens *t)
 {
@@ -43,23 +38,6 @@ void oauth_tokens_free(struct oauth_tokens *t)
 	t->expires_at = 0;
 }
 
-/* Text from json_dumps goes back through jansson's own free function. */
-static void json_text_free(char *s)
-{
-	json_free_t f = NULL;
-
-	if (!s)
-		return;
-	explicit_bzero(s, strlen(s));
-	json_get_alloc_funcs(NULL, &f);
-	(f ? f : free)(s);
-}
-
-static const char *str_of(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 static int copy_token(struct buf *b, const char *s)
 {
 	buf_wipe(b);
@@ -72,33 +50,51 @@ static int copy_token(struct buf *b, const char *s)
 }
 
 /* The keyring item: {"refresh_token", "access_token", "expires_at"}. */
-static int tokens_parse(const char *text, size_t len, struct oauth_tokens *t)
+static int tokens_parse(const struct jsonlib *J, const char *text, size_t len,
+			struct oauth_tokens *t)
 {
-	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *j = J->json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 	int rc = -1;
 
-	if (json_is_object(j) && copy_token(&t->refresh, str_of(j, "refresh_token")) == 0 &&
-	    copy_token(&t->access, str_of(j, "access_token")) == 0) {
-		t->expires_at = json_integer_value(json_object_get(j, "expires_at"));
+	if (json_is_object(j) && copy_token(&t->refresh, jsonlib_str(j, "refresh_token")) == 0 &&
+	    copy_token(&t->access, jsonlib_str(j, "access_token")) == 0) {
+		t->expires_at = jsonlib_int(j, "expires_at");
 		rc = 0;
 	}
-	json_decref(j);
+	jsonlib_decref(j);
 	return rc;
+}
+
+/* The keyring item's text (jsonlib_free_text it), or NULL. The new
+ * values are handed to the object (set_new), which frees them even
+ * when setting fails. */
+static char *tokens_text(const struct jsonlib *J, const struct oauth_tokens *t)
+{
+	json_t *j = J->json_object();
+	char *text = NULL;
+
+	if (j && J->json_object_set_new(j, "refresh_token",
+					J->json_string(t->refresh.data ? t->refresh.data : "")) == 0 &&
+	    J->json_object_set_new(j, "access_token",
+				   J->json_string(t->access.data ? t->access.data : "")) == 0 &&
+	    J->json_object_set_new(j, "expires_at", J->json_integer(t->expires_at)) == 0)
+		text = J->json_dumps(j, JSON_COMPACT);
+	jsonlib_decref(j);
+	return text;
 }
 
 int oauth_store(const struct account *a, const struct oauth_tokens *t, struct err *e)
 {
-	json_t *j = json_pack("{s:s, s:s, s:I}", "refresh_token", t->refresh.data ? t->refresh.data : "",
-			      "access_token", t->access.data ? t->access.data : "",
-			      "expires_at", (json_int_t)t->expires_at);
-	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	const struct jsonlib *J = jsonlib_load(e);
+	char *text;
 	int rc;
 
-	json_decref(j);
-	if (!text)
+	if (!J)
+		return -1;
+	if (!(text = tokens_text(J, t)))
 		return err_set(e, ERR_OS, "OAuth2: out of memory");
 	rc = keyring_store(KEYRING_OAUTH_TOKEN, a->name, a->host, a->user, text, a->timeout, e);
-	json_text_free(text);
+	jsonlib_free_text(text);
 	return rc;
 }
 
@@ -131,12 +127,13 @@ int oauth_post_json(const struct account *a, const char *url, struct buf *form, 
 		    json_t **out, struct err *e)
 {
 	struct http_request rq = {.url = url, .ca_file = a->oauth.tls_ca_file, .timeout = a->timeout};
+	const struct jsonlib *J = jsonlib_load(e);
 	struct buf body;
 	json_error_t jerr;
 	int rc = -1;
 
 	*out = NULL;
-	if (add_client(a, form, e) < 0)
+	if (!J || add_client(a, form, e) < 0)
 		return -1;
 	rq.form = form->data ? form->data : "";
 	rq.form_len = form->len;
@@ -150,9 +147,9 @@ int oauth_post_json(const struct account *a, const char *url, struct buf *form, 
 		goto out;
 	}
 	log_info("OAuth2: HTTP %ld, %zu bytes", *status, body.len);
-	*out = json_loadb(body.data ? body.data : "", body.len, JSON_REJECT_DUPLICATES, &jerr);
+	*out = J->json_loadb(body.data ? body.data : "", body.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(*out)) {
-		json_decref(*out);
+		jsonlib_decref(*out);
 		*out = NULL;
 		/* A captive portal or a proxy answers with HTML (200, 403, 407
 		 * ...), not the provider: a temporary failure. */
@@ -178,7 +175,7 @@ static int transient(long status, const char *err)
 static int token_error(const struct account *a, json_t *j, long status, char *code,
 		       size_t code_len, struct err *e)
 {
-	const char *err = str_of(j, "error"), *desc = str_of(j, "error_description");
+	const char *err = jsonlib_str(j, "error"), *desc = jsonlib_str(j, "error_description");
 
 	snprintf(code, code_len, "%s", err ? err : "");
 	if (!err)
@@ -203,26 +200,26 @@ int oauth_token_request(const struct account *a, const char *url, struct buf *fo
 {
 	json_t *j;
 	long status = 0;
-	json_int_t life;
+	long long life;
 	int rc;
 
 	*code = '\0';
 	if (oauth_post_json(a, url, form, &status, &j, e) < 0)
 		return -1;
-	if (!str_of(j, "access_token") || status != 200) {
+	if (!jsonlib_str(j, "access_token") || status != 200) {
 		rc = token_error(a, j, status, code, code_len, e);
-		json_decref(j);
+		jsonlib_decref(j);
 		return rc;
 	}
-	rc = copy_token(&t->access, str_of(j, "access_token"));
-	if (rc == 0 && str_of(j, "refresh_token") && *str_of(j, "refresh_token"))   /* rotated */
-		rc = copy_token(&t->refresh, str_of(j, "refresh_token"));
-	life = json_integer_value(json_object_get(j, "expires_in"));
-	if (json_is_string(json_object_get(j, "expires_in")))   /* some send "3599" */
-		life = strtoll(str_of(j, "expires_in"), NULL, 10);
+	rc = copy_token(&t->access, jsonlib_str(j, "access_token"));
+	if (rc == 0 && jsonlib_str(j, "refresh_token") && *jsonlib_str(j, "refresh_token"))   /* rotated */
+		rc = copy_token(&t->refresh, jsonlib_str(j, "refresh_token"));
+	life = jsonlib_int(j, "expires_in");
+	if (jsonlib_str(j, "expires_in"))   /* some send "3599" */
+		life = strtoll(jsonlib_str(j, "expires_in"), NULL, 10);
 	t->expires_at = (long long)time(NULL) + (life > 0 && life < 10 * 365 * 86400LL ? life
 						 : DEFAULT_LIFETIME);
-	json_decref(j);
+	jsonlib_decref(j);
 	if (rc < 0 || !t->access.len)
 		return err_set(e, ERR_PROTOCOL, "OAuth2: the token endpoint sent a malformed or "
 			       "over-long token");
@@ -231,9 +228,12 @@ int oauth_token_request(const struct account *a, const char *url, struct buf *fo
 
 static int load_tokens(const struct account *a, struct oauth_tokens *t, struct err *e)
 {
+	const struct jsonlib *J = jsonlib_load(e);
 	struct buf item;
 	int found, rc = 0;
 
+	if (!J)
+		return -1;
 	buf_init(&item, 4 * TOKEN_MAX);
 	found = keyring_lookup(KEYRING_OAUTH_TOKEN, a->host, a->user, a->timeout, &item, e);
 	if (found < 0)
@@ -241,7 +241,7 @@ static int load_tokens(const struct account *a, struct oauth_tokens *t, struct e
 	else if (found == 0)
 		rc = err_set(e, ERR_NOPERM, "OAuth2: no token stored for account %s: run "
 			     "postern --authorize %s", a->name, a->name);
-	else if (tokens_parse(item.data, item.len, t) < 0 || !t->refresh.len)
+	else if (tokens_parse(J, item.data, item.len, t) < 0 || !t->refresh.len)
 		rc = err_set(e, ERR_NOPERM, "OAuth2: the keyring item for account %s is damaged: run "
 			     "postern --authorize %s", a->name, a->name);
 	buf_free(&item);

@@ -22,10 +22,6 @@ struct oauth_tokens {
 void oauth_tokens_init(struct oauth_tokens *t);
 void oauth_tokens_free(struct oauth_tokens *t);
 
-/* jansson allocates through an allocator that wipes what it frees: token
- * text passes through it. Call once before any JSON is parsed. */
-void oauth_setup(void);
-
 /* A valid access token for the account into `out` (limit TOKEN_MAX).
  * `rejected`, when not NULL, is a token the server just refused: a
  * different one is returned (another process's fresher one, or a new
@@ -44,7 +40,9 @@ int oauth_token_request(const struct account *a, const char *url, struct buf *fo
 			struct oauth_tokens *t, char *code, size_t code_len, struct err *e);
 
 /* Any JSON POST (the device authorization endpoint): the decoded object
- * in *out (json_decref it), or -1. The HTTP status goes to *status. */
+ * in *out (jsonlib_decref it), or -1. The HTTP status goes to *status.
+ * ERR_TEMP, besides the request's own errors, when jansson cannot be
+ * loaded. */
 struct json_t;
 int oauth_post_json(const struct account *a, const char *url, struct buf *form, long *status,
 		    struct json_t **out, struct err *e);

@@ -8,10 +8,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <jansson.h>
-
 #include "b64.h"
 #include "compat.h"
+#include "jsonlib.h"
 
 static const struct {
 	const char *name;
@@ -113,11 +112,15 @@ static int oauth_message(enum sasl_mech_id m, const struct sasl_creds *c, struct
  * with the dummy response, and the server's final 5xx follows. */
 static int oauth_error(struct sasl_session *ss, const struct buf *challenge, struct buf *out)
 {
-	json_t *j = json_loadb(challenge->data ? challenge->data : "", challenge->len, 0, NULL);
-	const char *status = j ? json_string_value(json_object_get(j, "status")) : NULL;
+	struct err ignored = {0};
+	const struct jsonlib *J = jsonlib_load(&ignored);
+	/* Without jansson the status is only unknown: the server's 5xx follows all the same. */
+	json_t *j = J ? J->json_loadb(challenge->data ? challenge->data : "", challenge->len, 0, NULL)
+		    : NULL;
+	const char *status = jsonlib_str(j, "status");
 
 	snprintf(ss->oauth_status, sizeof ss->oauth_status, "%s", status ? status : "?");
-	json_decref(j);
+	jsonlib_decref(j);
 	return ss->mech == SASL_OAUTHBEARER ? buf_appends(out, "AQ==") : 0;   /* base64 of ^A */
 }
 
