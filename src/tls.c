@@ -74,6 +74,47 @@ static SSL_SESSION *kept_session(const char *path, const char *host)
 	return sess;
 }
 
+/* Marks a store whose bundle file has been read (X509_STORE ex_data). */
+static int bundle_index = -1;
+
+/* The issuer from the hashed folder; only when it has none, the bundle
+ * file is read into the store (once) and asked too. */
+static int issuer_or_bundle(X509 **issuer, X509_STORE_CTX *sctx, X509 *x)
+{
+	X509_STORE *store = X509_STORE_CTX_get0_store(sctx);
+	X509_LOOKUP *file;
+	int r = X509_STORE_CTX_get1_issuer(issuer, sctx, x);
+
+	if (r != 0 || X509_STORE_get_ex_data(store, bundle_index))
+		return r;
+	X509_STORE_set_ex_data(store, bundle_index, store);
+	file = X509_STORE_add_lookup(store, X509_LOOKUP_file());
+	if (!file || X509_LOOKUP_load_file(file, NULL, X509_FILETYPE_DEFAULT) != 1) {
+		ERR_clear_error();   /* no bundle: the chain fails as it would have */
+		return r;
+	}
+	return X509_STORE_CTX_get1_issuer(issuer, sctx, x);
+}
+
+/* The system's trusted certificates, as OpenSSL's default paths name them
+ * (SSL_CERT_DIR and SSL_CERT_FILE honoured), without its cost: the default
+ * reads the whole bundle file, about 150 certificates and 245 M
+ * instructions, on every run, where the hashed folder beside it (kept by
+ * update-ca-certificates) is read only for the issuers a chain needs. An
+ * issuer that only the bundle holds still verifies: see issuer_or_bundle. */
+static int load_system_trust(SSL_CTX *ctx)
+{
+	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+	X509_LOOKUP *dir = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+
+	if (bundle_index < 0)
+		bundle_index = X509_STORE_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	if (!dir || bundle_index < 0 || X509_LOOKUP_add_dir(dir, NULL, X509_FILETYPE_DEFAULT) != 1)
+		return SSL_CTX_set_default_verify_paths(ctx);
+	X509_STORE_set_get_issuer(store, issuer_or_bundle);
+	return 1;
+}
+
 static SSL_CTX *tls_ctx_new(const struct tls_policy *p, struct err *e)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
@@ -88,7 +129,7 @@ static SSL_CTX *tls_ctx_new(const struct tls_policy *p, struct err *e)
 	/* With a pin the chain is not required to verify: the pin decides. */
 	SSL_CTX_set_verify(ctx, p->pin ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, NULL);
 	if (p->ca_file ? SSL_CTX_load_verify_locations(ctx, p->ca_file, NULL) != 1
-		       : SSL_CTX_set_default_verify_paths(ctx) != 1) {
+		       : load_system_trust(ctx) != 1) {
 		err_set(e, ERR_CONFIG, "TLS: cannot load trusted certificates from %s: %s",
 			p->ca_file ? p->ca_file : "the system store", tls_error_string());
 		SSL_CTX_free(ctx);

@@ -22,6 +22,28 @@ is "$(body_of "$f")" "$(printf 'Hello,\n.a line starting with a dot\n..two dots\
 like "$(header_of "$f")" "Message-ID: <" "Message-ID added when missing"
 like "$(header_of "$f")" "Date: " "Date added when missing"
 
+# --- the system trust store (no tls_ca_file): the hashed folder is asked
+# first, the bundle file only when the folder lacks the issuer; both as
+# OpenSSL names them (SSL_CERT_DIR, SSL_CERT_FILE)
+grep -v '^tls_ca_file' "$CFG" >"$TEST_TMP/system.ini"
+printf 'queue = never\ntls_resume = no\n' >>"$TEST_TMP/system.ini"
+chmod 600 "$TEST_TMP/system.ini"
+mkdir -p "$TEST_TMP/cadir" "$TEST_TMP/emptydir"
+cp "$SMARTHOST_CA" "$TEST_TMP/cadir/ca.pem"
+openssl rehash "$TEST_TMP/cadir" 2>/dev/null || c_rehash "$TEST_TMP/cadir" >/dev/null
+msg "sysdir-$u@example.test" trust | SSL_CERT_DIR=$TEST_TMP/cadir SSL_CERT_FILE=/nonexistent \
+	run_postern -C "$TEST_TMP/system.ini" "sysdir-$u@example.test"
+is "$RC" 0 "system trust: the issuer in the hashed folder verifies (exit 0)"
+msg "sysfile-$u@example.test" trust | SSL_CERT_DIR=$TEST_TMP/emptydir SSL_CERT_FILE=$SMARTHOST_CA \
+	run_postern -C "$TEST_TMP/system.ini" "sysfile-$u@example.test"
+is "$RC" 0 "system trust: an issuer only in the bundle file still verifies (exit 0)"
+msg "sysnone-$u@example.test" trust | SSL_CERT_DIR=$TEST_TMP/emptydir SSL_CERT_FILE=/nonexistent \
+	run_postern -C "$TEST_TMP/system.ini" "sysnone-$u@example.test"
+is "$RC" 75 "system trust: an issuer in neither is not trusted (75)"
+like "$ERR" "not trusted: unable to get local issuer certificate" "system trust: the error says the certificate is not trusted"
+is "$(delivered "sysdir-$u@example.test" | wc -l)$(delivered "sysfile-$u@example.test" | wc -l)" 11 \
+	"system trust: both trusted sends delivered"
+
 # --- TLS session resumption: the second send resumes, the file is private
 e2e_config "$TEST_TMP/resume.ini"
 tlsdir=$XDG_STATE_HOME/postern/tls
