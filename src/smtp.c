@@ -316,6 +316,8 @@ enum smtp_action smtp_next_message(struct smtp *s, const struct smtp_message *m,
 
 	smtp_txn_begin(s, m, e, s->newest->tag + 1);
 	s->t->batch = more;
+	if (s->connect_again)
+		return SMTP_RECONNECT;
 	if (!after_failure)
 		return smtp_start_mail(s);
 	/* RFC 5321 section 4.1.1.5: RSET clears the failed transaction. */
@@ -335,6 +337,7 @@ enum smtp_action smtp_reconnected(struct smtp *s, int tls_active)
 	memset(&s->caps, 0, sizeof s->caps);
 	s->tls_active = tls_active;
 	s->txns = 0;
+	s->connect_again = s->abort_connection = 0;
 	s->qhead = s->qlen = 0;
 	return smtp_start(s);
 }

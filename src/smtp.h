@@ -40,7 +40,8 @@ enum smtp_action {
 	SMTP_MSG_FAILED,  /* batch: this message failed (e set), the connection is still fine */
 	SMTP_DOWNGRADE,   /* the server cannot take the body as it is: make a 7-bit copy
 			   * (RFC 6152 section 3), then smtp_downgraded with it */
-	SMTP_RECONNECT,   /* LIMITS MAILMAX reached: send `out` (QUIT), connect again, then
+	SMTP_RECONNECT,   /* LIMITS MAILMAX reached, or the last message had to be aborted:
+			   * send `out` (QUIT, if any), connect again, then
 			   * smtp_reconnected; the message goes on where it was */
 };
 
@@ -125,6 +126,7 @@ struct smtp {
 	struct buf withheld;         /* an initial response too long for the AUTH line */
 	int txns;                    /* transactions started on this connection */
 	int abort_connection;        /* in DATA mode: close without the final dot */
+	int connect_again;           /* the next message needs a new connection */
 	/* The messages in flight, by tag modulo FLIGHT_MAX + 1: `t` is the
 	 * one the reply being handled (or the command being built) is for,
 	 * `newest` the last one started. */

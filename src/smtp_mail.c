@@ -258,6 +258,32 @@ enum smtp_action smtp_on_rcpt(struct smtp *s, const struct reply *r, int i)
 	return start_body(s);
 }
 
+/* A 354 came although recipients were refused: the server waits for
+ * text, and any line would be message text. Closing the connection aborts
+ * it. In a batch the next messages go on: with nobody accepted, a lone "."
+ * ends the data harmlessly (the server has no one to deliver to, RFC 2920
+ * section 3.1) and RSET follows; otherwise over a new connection, so that
+ * one refused recipient never holds up the messages behind it. */
+static enum smtp_action refused_in_data_mode(struct smtp *s)
+{
+	s->t->message_failed = 1;
+	s->abort_connection = 1;
+	if (!s->t->batch)
+		return smtp_fail(s);
+	s->t->msg_failed = 1;
+	if (!s->t->accepted) {
+		s->abort_connection = 0;
+		if (smtp_cmd(s, SHOW_ALL, ".") < 0)
+			return smtp_fail(s);
+		smtp_expect(s, S_DATA_END, 0);
+		return SMTP_READ;   /* its reply is drained, then SMTP_MSG_FAILED */
+	}
+	log_info("closing the connection to abort the data (recipients were refused after DATA "
+		 "went); the next message goes over a new one");
+	s->connect_again = 1;
+	return SMTP_MSG_FAILED;
+}
+
 enum smtp_action smtp_on_data(struct smtp *s, const struct reply *r)
 {
 	/* Without pipelining DATA went out only after recipients_ok()
@@ -265,12 +291,8 @@ enum smtp_action smtp_on_data(struct smtp *s, const struct reply *r)
 	int pipelined = s->caps.flags & CAP_PIPELINING;
 
 	if (r->code == 354) {
-		if (pipelined && recipients_ok(s) < 0) {
-			/* In data mode now: any further line would be message text,
-			 * and only the final dot delivers, so closing aborts it. */
-			s->abort_connection = 1;
-			return smtp_fail(s);
-		}
+		if (pipelined && recipients_ok(s) < 0)
+			return refused_in_data_mode(s);
 		s->state = S_DATA;
 		return SMTP_SEND_BODY;
 	}

@@ -202,4 +202,26 @@ ok $([ -n "$tenth" ] && [ -n "$first_reply" ] && [ "$tenth" -lt "$first_reply" ]
 	"the backlog: the tenth message went before the first was answered (in flight)"
 is "$(printf '%s\n' "$ERR" | grep -c -- '--> RSET')" 39 "the backlog: an RSET before each message behind another"
 
+# --- a refused recipient after DATA went (PIPELINING without CHUNKING:
+# Postfix answers 354 as one recipient was accepted) holds up nothing: that
+# message alone goes to dead.letter, the connection is closed to abort its
+# data, and the next message goes over a new one
+rm -f "$QDIR"/*.env "$QDIR"/*.msg "$HOME/dead.letter"
+e2e_config "$TEST_TMP/plain.ini" "$SMARTHOST_PORT_PLAIN"
+for r in "d1-$u@example.test" "d2-$u@example.test refused@example.test" "d3-$u@example.test"; do
+	# shellcheck disable=SC2086 # two recipients for the second
+	printf 'From: demo@example.test\nSubject: data mode\n\nbody\n' | "$POSTERN" -C "$TEST_TMP/plain.ini" -odq $r
+done
+run_postern -C "$TEST_TMP/plain.ini" -q -v
+is "$RC" 0 "354 after a refused recipient, in a batch: -q exits 0"
+is "$(entries)" 0 "354 after a refused recipient: nothing left queued"
+like "$(cat "$HOME/dead.letter" 2>/dev/null)" "refused@example.test>: 550 5.1.1" \
+	"354 after a refused recipient: that message alone went to dead.letter"
+is "$(printf '%s\n' "$ERR" | grep -c -- '--- connecting to')" 2 \
+	"354 after a refused recipient: the connection was closed to abort it, and a new one made"
+is "$(delivered "d1-$u@example.test" | wc -l)$(delivered "d3-$u@example.test" | wc -l)" 11 \
+	"354 after a refused recipient: the messages before and after it delivered"
+not_delivered "d2-$u@example.test"
+ok $? "354 after a refused recipient: its accepted recipient got nothing (all or nothing)"
+
 done_testing

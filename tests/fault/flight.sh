@@ -66,4 +66,11 @@ is "$RC" 0 "flight, a message with two recipients: -q exits 0"
 like "$SERVER_LOG" "## end: scenario done" "flight, two recipients: nothing behind it until its replies, then BDAT 0 LAST and the next"
 is "$(entries)" 0 "flight, two recipients: all three delivered"
 
+# Without CHUNKING: a 354 although the only recipient was refused.
+flight data-354-none-accepted q1@example.test q2@example.test q3@example.test
+is "$RC" 0 "354 with no recipient accepted, in a batch: -q exits 0"
+like "$SERVER_LOG" "## end: scenario done" "354 with no recipient accepted: a lone dot, RSET, and the next message on the same connection"
+is "$(entries)" 0 "354 with no recipient accepted: nothing left queued"
+is "$(grep -c '^From ' "$HOME/dead.letter" 2>/dev/null)" 1 "354 with no recipient accepted: that message alone in dead.letter"
+
 done_testing
