@@ -90,11 +90,37 @@ static int norm_char(struct norm *n, unsigned char c)
 	return norm_put(n, (char)c);
 }
 
-/* Feeds one byte; bare CR and bare LF both end a line, CRLF ends one. */
+/* A CR without LF in the header section: a web form that strips only LF
+ * would let "To: a@x\rBcc: b@y" add a field, so it is refused. The field
+ * is named when its line is still in the buffer. */
+static int bare_cr_in_header(struct norm *n)
+{
+	const char *line = (size_t)n->line_len <= n->outlen ? n->out + n->outlen - n->line_len : "";
+	size_t len = (size_t)n->line_len <= n->outlen ? (size_t)n->line_len : 0;
+	const char *colon = memchr(line, ':', len);
+	int name = colon && colon > line && colon - line <= 64 ? (int)(colon - line) : 0;
+
+	for (int i = 0; i < name; i++)
+		if ((unsigned char)line[i] <= ' ' || (unsigned char)line[i] >= 0x7f)
+			name = 0;
+	if (name)
+		return err_set(n->e, ERR_DATA, "message: header field %.*s (line %ld) holds a carriage "
+			       "return without a line feed, which could split it into another field; "
+			       "refused", name, line, n->s->lines + 1);
+	return err_set(n->e, ERR_DATA, "message: line %ld of the header section holds a carriage "
+		       "return without a line feed, which could split it into another field; refused",
+		       n->s->lines + 1);
+}
+
+/* Feeds one byte; bare LF and CRLF end a line, and so does a bare CR in the
+ * body (it reaches the server as CRLF); in the header section a bare CR is
+ * refused. */
 static int norm_byte(struct norm *n, unsigned char c)
 {
 	if (n->pending_cr) {
 		n->pending_cr = 0;
+		if (c != '\n' && n->s->header_end < 0)
+			return bare_cr_in_header(n);
 		if (norm_end_line(n) < 0)
 			return -1;
 		if (c == '\n' || n->done)

@@ -58,6 +58,17 @@ one_line; ok $? "no recipients: one line"
 printf 'Subject: x\n\nline one\nline\0two\n' | run_postern -C "$CFG" a@example.test
 is "$RC" 65 "NUL byte in the message: exit 65"
 like "$ERR" "line 4 contains a NUL byte" "NUL byte: the line is named"
+# A bare CR inside the header section would split a field (a web form that
+# strips only LF): refused, naming the field; nothing is sent.
+printf 'To: a@example.test\rBcc: evil@example.test\nSubject: x\n\nbody\n' | run_postern -C "$CFG" -t
+is "$RC" 65 "a bare CR in To: with -t: exit 65 (no Bcc: smuggled in)"
+like "$ERR" "header field To \\(line 1\\) holds a carriage return without a line feed" "a bare CR in To: the field is named"
+one_line; ok $? "a bare CR in To: one line"
+printf 'From: a@example.test\nSubject: report\rResent-To: thief@example.test\n\nbody\n' | run_postern -C "$CFG" -t
+is "$RC" 65 "a bare CR in Subject: before Resent-To: with -t: exit 65"
+printf 'Subject: x\n\nbody\rline.\r.\rmore\n' | run_postern -C "$CFG" a@example.test
+unlike "$ERR" "carriage return" "a bare CR in the body is not refused (it goes as CRLF)"
+like "$ERR" "127\\.0\\.0\\.1" "a bare CR in the body: the message was read and a send tried"
 printf 'To: <broken@example.test\nSubject: x\n\nbody\n' | run_postern -C "$CFG" -t
 is "$RC" 65 "malformed To header with -t: exit 65"
 like "$ERR" "header To" "malformed To header: the header is named"
