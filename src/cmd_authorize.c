@@ -2,16 +2,13 @@
  * RFC 8628 (device grant). */
 #include "cmd_authorize.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,8 +20,10 @@
 #include "compat.h"
 #include "http.h"
 #include "jsonlib.h"
+#include "log.h"
 #include "net.h"
 #include "oauth.h"
+#include "redirect.h"
 
 #define SIGN_IN_SECONDS 600        /* how long a browser sign-in may take */
 #define REQUEST_MAX 8192           /* the browser's request to our listener */
@@ -66,44 +65,6 @@ static int s256(struct buf *out, const struct buf *verifier)
 	return b64url(out, md, n);
 }
 
-static int hexdigit(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* The value of `name` in a query string (a=b&c=d), percent-decoded. 1 when
- * present, 0 when not, -1 when malformed or too long. */
-static int query_param(const char *q, const char *name, struct buf *out)
-{
-	size_t nl = strlen(name);
-
-	buf_wipe(out);
-	while (q && *q) {
-		const char *end = q + strcspn(q, "&# \r\n");
-		if ((size_t)(end - q) > nl && strncmp(q, name, nl) == 0 && q[nl] == '=') {
-			for (const char *p = q + nl + 1; p < end; p++) {
-				char c = *p == '+' ? ' ' : *p;
-				if (*p == '%') {
-					int hi = end - p > 2 ? hexdigit(p[1]) : -1;
-					int lo = hi >= 0 ? hexdigit(p[2]) : -1;
-					if (lo < 0)
-						return -1;
-					c = (char)(hi << 4 | lo);
-					p += 2;
-				}
-				if (c == '\0' || buf_append(out, &c, 1) < 0)
-					return -1;
-			}
-			return 1;
-		}
-		if (*end != '&')
-			break;
-		q = end + 1;
-	}
-	return 0;
-}
-
 struct pkce {
 	struct buf verifier, challenge, state, redirect;
 	int listener;
@@ -112,16 +73,8 @@ struct pkce {
 
 static int listen_loopback(struct pkce *k, struct err *e)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
-	socklen_t len = sizeof sa;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	k->listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (k->listener < 0 || bind(k->listener, (struct sockaddr *)&sa, sizeof sa) < 0 ||
-	    listen(k->listener, 8) < 0 || getsockname(k->listener, (struct sockaddr *)&sa, &len) < 0)
-		return err_set(e, ERR_OS, "--authorize: cannot listen on 127.0.0.1: %s", strerror(errno));
-	k->port = ntohs(sa.sin_port);
-	return 0;
+	k->listener = redirect_listen(&k->port, e);
+	return k->listener < 0 ? -1 : 0;
 }
 
 static int auth_url(const struct account *a, const struct pkce *k, struct buf *url)
@@ -166,46 +119,6 @@ static void open_browser(const char *url)
 	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
 	(void)posix_spawnp(&pid, "xdg-open", &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
-}
-
-static void respond(int fd, const char *status, const char *text)
-{
-	char page[512];
-	int n = snprintf(page, sizeof page, "HTTP/1.1 %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
-			 "Connection: close\r\nContent-Length: %zu\r\n\r\n%s", status, strlen(text), text);
-
-	if (n > 0)
-		(void)!write(fd, page, (size_t)n < sizeof page ? (size_t)n : sizeof page - 1);
-}
-
-/* Reads the browser's request line within the deadline: the query of
- * "GET /?code=...&state=... HTTP/1.1" into `query`. 1 for a redirect,
- * 0 for another request (a favicon), -1 on failure. */
-static int read_redirect(int fd, long long deadline, struct buf *query)
-{
-	struct buf req;
-	char chunk[1024];
-	const char *q, *sp;
-	int rc = -1;
-
-	buf_init(&req, REQUEST_MAX);
-	while (!req.data || !strstr(req.data, "\r\n")) {
-		struct pollfd p = {.fd = fd, .events = POLLIN};
-		ssize_t n;
-		if (poll(&p, 1, net_ms_left(deadline)) <= 0 || (n = read(fd, chunk, sizeof chunk)) <= 0 ||
-		    buf_append(&req, chunk, (size_t)n) < 0)
-			goto out;
-	}
-	rc = 0;
-	if (strncmp(req.data, "GET /", 5) != 0 || !(sp = strchr(req.data + 4, ' ')))
-		goto out;
-	q = memchr(req.data + 4, '?', (size_t)(sp - req.data - 4));
-	if (q && buf_append(query, q + 1, (size_t)(sp - q - 1)) == 0)
-		rc = 1;
-out:
-	explicit_bzero(chunk, sizeof chunk);
-	buf_free(&req);
-	return rc;
 }
 
 /* One line of stdin: the address the browser was sent to, or its query,
@@ -255,21 +168,21 @@ static void sleep_ms(long ms)
 		;
 }
 
-static long long min_deadline(long long a, long long b)
-{
-	return a < b ? a : b;
-}
-
 static int state_matches(const char *query, const struct pkce *k)
 {
 	struct buf v;
 	int same;
 
 	buf_init(&v, REQUEST_MAX);
-	same = query_param(query, "state", &v) == 1 && v.len == k->state.len &&
+	same = redirect_param(query, "state", &v) == 1 && v.len == k->state.len &&
 	       memcmp(v.data ? v.data : "", k->state.data, v.len) == 0;
 	buf_free(&v);
 	return same;
+}
+
+static int ours(const char *query, void *k)
+{
+	return state_matches(query, k);
 }
 
 /* Waits for the redirect on the listener, or (with --paste) for the line
@@ -277,36 +190,14 @@ static int state_matches(const char *query, const struct pkce *k)
 static int wait_for_code(struct pkce *k, int paste, struct buf *query, struct err *e)
 {
 	long long deadline = net_now_ms() + SIGN_IN_SECONDS * 1000LL;
+	int rc = redirect_wait(k->listener, paste ? STDIN_FILENO : -1, deadline, ours, k, query, e);
 
-	for (;;) {
-		struct pollfd p[2] = {{.fd = k->listener, .events = POLLIN},
-				      {.fd = STDIN_FILENO, .events = POLLIN}};
-		int r = poll(p, paste ? 2 : 1, net_ms_left(deadline)), fd, got;
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return err_set(e, ERR_TEMP, "--authorize: no answer from the browser within %d "
-				       "minutes", SIGN_IN_SECONDS / 60);
-		if (paste && p[1].revents)
-			return read_pasted(query, deadline, e);
-		if ((fd = accept4(k->listener, NULL, NULL, SOCK_CLOEXEC)) < 0) {
-			if (errno != EINTR && errno != ECONNABORTED)
-				sleep_ms(100);   /* out of descriptors: do not spin */
-			continue;
-		}
-		got = read_redirect(fd, min_deadline(net_now_ms() + 10000, deadline), query);
-		/* Only an answer to this request (our state) ends the wait: a
-		 * forged or stray request to the port is turned away. */
-		if (got == 1 && state_matches(query->data, k)) {
-			respond(fd, "200 OK", "postern: the answer has arrived; you may close this page.\n");
-			close(fd);
-			return 0;
-		}
-		buf_wipe(query);
-		respond(fd, got == 1 ? "400 Bad Request" : "404 Not Found",
-			"postern is waiting for the sign-in to finish.\n");
-		close(fd);
-	}
+	if (rc == 2)
+		return read_pasted(query, deadline, e);
+	if (rc < 0 && e->kind == ERR_TEMP)
+		return err_set(e, ERR_TEMP, "--authorize: no answer from the browser within %d minutes",
+			       SIGN_IN_SECONDS / 60);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The redirect carries either an error or a code, with our state. */
@@ -320,10 +211,10 @@ static int check_answer(const struct account *a, const struct pkce *k, const cha
 	if (!state_matches(query, k))
 		rc = err_set(e, ERR_PROTOCOL, "--authorize %s: the answer's state does not match this "
 			     "request (an old or forged address): start again", a->name);
-	else if (query_param(query, "error", &v) == 1)
+	else if (redirect_param(query, "error", &v) == 1)
 		rc = err_set(e, ERR_NOPERM, "--authorize %s: the provider refused: %s", a->name,
 			     v.len ? v.data : "(no reason given)");
-	else if (query_param(query, "code", code) != 1 || !code->len)
+	else if (redirect_param(query, "code", code) != 1 || !code->len)
 		rc = err_set(e, ERR_PROTOCOL, "--authorize %s: the answer carries no code", a->name);
 	buf_free(&v);
 	return rc;
@@ -460,6 +351,7 @@ static int authorize_device(const struct account *a, struct oauth_tokens *t, str
 	json_t *j = NULL;
 	long status = 0, interval, life;
 	const char *uri, *user_code, *device_code;
+	char safe_uri[512], safe_code[64];
 	int rc = -1;
 
 	if (!a->oauth.device_url)
@@ -479,13 +371,17 @@ static int authorize_device(const struct account *a, struct oauth_tokens *t, str
 	if (status != 200 || !uri || !user_code || !device_code) {
 		err_set(e, status >= 500 ? ERR_TEMP : ERR_PROTOCOL, "--authorize %s: the device "
 			"endpoint answered HTTP %ld%s%s", a->name, status, jsonlib_str(j, "error") ? ": " : "",
-			jsonlib_str(j, "error") ? jsonlib_str(j, "error") : " without a code");
+			jsonlib_str(j, "error") ? log_safe(safe_uri, sizeof safe_uri, jsonlib_str(j, "error"))
+						: " without a code");
 		goto out;
 	}
 	interval = jsonlib_int(j, "interval");
 	life = jsonlib_int(j, "expires_in");
+	/* The provider's text goes to a terminal: printable characters only. */
 	fprintf(stderr, "postern: to authorize account %s (%s), visit %s on any device and enter "
-		"the code %s, then sign in as %s.\n", a->name, a->host, uri, user_code, a->user);
+		"the code %s, then sign in as %s.\n", a->name, a->host,
+		log_safe(safe_uri, sizeof safe_uri, uri), log_safe(safe_code, sizeof safe_code, user_code),
+		a->user);
 	fflush(stderr);
 	rc = poll_device(a, device_code, interval > 0 && interval < 600 ? interval : 5,
 			 (long long)time(NULL) + (life > 0 && life < 86400 ? life : 900), t, e);

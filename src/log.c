@@ -22,6 +22,17 @@ void log_set_verbose(int level)
 
 int log_verbose(void) { return verbose; }
 
+const char *log_safe(char *out, size_t n, const char *in)
+{
+	size_t i = 0;
+
+	for (; n && in && in[i] && i < n - 1; i++)
+		out[i] = in[i] > 0x20 && in[i] < 0x7f ? in[i] : '?';
+	if (n)
+		out[i] = '\0';
+	return out;
+}
+
 /* -vv: seconds since -v was given, so a transcript shows which lines went
  * in one flight and where the round trips are. */
 static void log_stamp(void)

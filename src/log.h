@@ -13,6 +13,9 @@ enum log_dir { LOG_FROM_SERVER, LOG_TO_SERVER, LOG_INFO };
 /* Turns the -v transcript on or off (off by default). */
 void log_set_verbose(int level);   /* 0 off, 1 -v, 2 -vv: with timestamps */
 int log_verbose(void);
+/* `in` as printable ASCII for a terminal, into out (n bytes): every other
+ * byte (controls, escape sequences, non-ASCII) becomes '?'. Returns out. */
+const char *log_safe(char *out, size_t n, const char *in);
 
 /* One transcript line (without CRLF). Only the first `shown` bytes are
  * printed; when that is less than len, "<redacted>" stands for the rest

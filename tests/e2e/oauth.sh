@@ -233,6 +233,10 @@ authorize_code() { # authorize_code [--paste]: runs postern, plays the browser
 	location=$(curl -s --cacert "$CERTS/ca.pem" -o /dev/null -w '%{redirect_url}' "$url")
 	listener=${location%%\?*}
 	if [ "${1:-}" != --paste ]; then   # strays and forgeries first: turned away
+		port=${listener##*:}; port=${port%%/*}
+		# Idle connections from another local user: they hold up nothing
+		# (each used to cost 10 s, one after another).
+		exec 4<>"/dev/tcp/127.0.0.1/$port" 5<>"/dev/tcp/127.0.0.1/$port" 6<>"/dev/tcp/127.0.0.1/$port"
 		forged=$(for q in "code=x&state=" "error=x" "code=x&state=wrong" "" ; do
 			curl -s -o /dev/null -w '%{http_code} ' --max-time 5 "$listener?$q"; done)
 	fi
@@ -241,6 +245,7 @@ authorize_code() { # authorize_code [--paste]: runs postern, plays the browser
 		exec 7>&-
 	else
 		page=$(curl -s --max-time 10 "$location")
+		exec 4>&- 5>&- 6>&-
 	fi
 	wait $azpid
 	RC=$?
@@ -255,7 +260,7 @@ like "$url" "code_challenge_method=S256" "the authorization address asks for PKC
 like "$url" "redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A[0-9]+%2F" "the redirect goes to 127.0.0.1 on a random port"
 like "$url" "access_type=offline&prompt=consent" "the address asks for offline access (Google's refresh token)"
 like "$page" "you may close this page" "the browser is told the answer arrived"
-is "$forged" "400 400 400 400 " "requests without this sign-in's state are turned away; the wait goes on"
+is "$forged" "400 400 400 400 " "requests without this sign-in's state are turned away at once, three idle connections notwithstanding; the wait goes on"
 unlike "$url" '\?&|&&' "the authorization address has no empty parameter"
 like "$(grep '"authorization_code"' "$D/requests.log" | tail -n 1)" '"code_verifier": "[A-Za-z0-9_-]{43,128}"' \
 	"the code is exchanged with the PKCE verifier (the endpoint checked S256)"
@@ -292,6 +297,16 @@ for w in denied:declined expired:expired; do
 	is "$RC" 77 "--authorize --device, ${w%%:*}: 77"
 	like "$ERR" "${w#*:}" "--authorize --device, ${w%%:*}: the message says ${w#*:}"
 done
+# The provider's text reaches the terminal with printable characters only.
+echo "ok" >"$D/device_script"
+: >"$D/hostile_device"
+run_postern -C "$CFG" --authorize test --device
+rm -f "$D/hostile_device"
+is "$RC" 0 "--authorize --device, escape sequences in the address and code: exit 0"
+like "$ERR" "verify\?\]0;owned\?\?\[2J on any device and enter the code ABCD\?\[31m-EFGH\?\?, " \
+	"--authorize --device: the address and code are shown with '?' for each unsafe byte"
+ok $(printf '%s' "$ERR" | LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f-\xff]'; [ $? = 1 ]; echo $?) \
+	"--authorize --device: no control byte reaches the terminal"
 rm -f "$D/device_script"
 
 # --- a client secret from the keyring (--store-password on an OAuth2 account)

@@ -393,9 +393,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             STATE["devices"][dc] = {"scope": form.get("scope", ""), "polls": 0}
             dump_state()
         uri = "https://127.0.0.1:%d/verify" % STATE["port"]
+        code = "ABCD-EFGH"
+        if exists("hostile_device"):   # escape sequences for the user's terminal
+            uri += "\x1b]0;owned\x07\x1b[2J"
+            code = "ABCD\x1b[31m-EFGH\x9b"
         self.send_json(200, {
             "device_code": dc,
-            "user_code": "ABCD-EFGH",
+            "user_code": code,
             "verification_uri": uri,
             "expires_in": 60,
             "interval": 1,
