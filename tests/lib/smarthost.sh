@@ -321,7 +321,12 @@ any_listening() {
 
 is_running() { # is_running DIR
 	[ -f "$1/etc/main.cf" ] || return 1
-	local daemons
+	# No live process behind master.pid: not running. Ask this first, because
+	# master -t also fails (as if running) when an address of inet_interfaces
+	# has gone away, e.g. with the bench's delay line.
+	local pid daemons
+	pid=$(sed -n '1{s/ //g;p}' "$1/queue/pid/master.pid" 2>/dev/null)
+	{ [ -n "$pid" ] && [ -d "/proc/$pid" ]; } || return 1
 	daemons=$(postconf -c "$1/etc" -h daemon_directory 2>/dev/null) || daemons=/usr/lib/postfix/sbin
 	# master -t exits 0 when no master runs for this configuration (it tries
 	# the lock file DIR/data/master.lock).
