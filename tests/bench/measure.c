@@ -4,11 +4,11 @@
  *   measure [-i FILE] [-t SECONDS] -- COMMAND [ARG...]
  *
  * Prints one line on standard output once COMMAND has exited:
- *   WALL_US MAXRSS_KB STATUS
+ *   WALL_US MAXRSS_KB STATUS CPU_US
  * WALL_US runs from just before fork to the return of wait4 (process start to
  * exit, on CLOCK_MONOTONIC); MAXRSS_KB is the child's ru_maxrss from wait4
  * (so no /usr/bin/time is needed); STATUS is its exit status, or 128 + the
- * signal that ended it.  The command reads FILE (-i) or measure's standard
+ * signal that ended it; CPU_US its user plus system time.  The command reads FILE (-i) or measure's standard
  * input, and its standard output goes to measure's standard error, so that
  * the one line above is all a caller reads.  A command still running after
  * SECONDS (default 300) is killed (STATUS 137), so a stuck client cannot hang
@@ -94,7 +94,9 @@ int main(int argc, char **argv)
 		}
 	}
 	t1 = usec();
-	printf("%lld %ld %d\n", t1 - t0, ru.ru_maxrss,
-	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	printf("%lld %ld %d %lld\n", t1 - t0, ru.ru_maxrss,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+		       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 	return 0;
 }
