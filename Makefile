@@ -132,8 +132,9 @@ $(BUILD)/bench/%: tests/bench/%.c
 	$(CC) $(WFLAGS) -D_GNU_SOURCE $(CFLAGS) -o $@ $< $(BENCH_LIBS)
 $(BUILD)/bench/minimal_tls: BENCH_LIBS = -lssl -lcrypto
 
-bench: all
-	bash tests/bench.sh
+bench: bench-deps
+	$(MAKE) all $(BENCH_TOOLS)
+	BUILD=$(abspath $(BUILD)) bash tests/bench/run.sh
 
 lint:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|sscanf|strtok)\s*\(' src/*.c src/*.h \
