@@ -66,6 +66,7 @@ die() {
 	exit 1
 }
 trap 'exit 1' USR1
+trap 'echo "bench: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 say() { printf 'bench: %s\n' "$*"; }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (network namespace, TUN devices, Postfix)"
