@@ -4,6 +4,8 @@
 #   make check    deps, build, run every test (ends with "N passed, N failed")
 #   make asan     the whole suite against an AddressSanitizer + UBSan build
 #   make demo     deliver a message through a private local Postfix
+#   make bench    one table of figures against msmtp and a minimal OpenSSL client
+#                 (not part of check; root; a few minutes; see tests/bench/run.sh)
 #   make install  PREFIX=/usr/local DESTDIR=
 
 VERSION  = 0.1.0
@@ -44,9 +46,14 @@ BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-de
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
 	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl \
 	gcr xvfb xdotool
+# make bench: its own deps (no node, no keyring), msmtp as the reference client,
+# valgrind for instruction counts, iproute2 for the delay line's namespace.
+# msmtp's package asks whether to enable its AppArmor profile: no.
+BENCH_DEBS = postfix sasl2-bin libsasl2-modules openssl ca-certificates iproute2 msmtp valgrind
+BENCH_TOOLS = $(addprefix $(BUILD)/bench/,delayline measure tcprtt minimal_tls)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps check test unit asan demo install clean lint bench
+.PHONY: all deps check test unit asan demo install clean lint bench bench-deps
 
 all: postern
 
@@ -112,8 +119,27 @@ demo: deps
 	$(MAKE) all
 	bash tests/demo.sh
 
-bench: all
-	bash tests/bench.sh
+bench-deps:
+	@want="$(BUILD_DEBS) $(BENCH_DEBS)"; \
+	have=$$(dpkg-query -W -f='$${Status}\n' $$want 2>/dev/null | grep -c 'install ok installed'); \
+	if [ "$$have" -lt "$$(echo $$want | wc -w)" ]; then \
+		printf '%s\n' "postfix postfix/main_mailer_type select No configuration" \
+			"msmtp msmtp/apparmor boolean false" | $(SUDO) debconf-set-selections; \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			-o DPkg::Lock::Timeout=300 $$want; \
+	else echo "bench-deps: all installed"; fi
+
+# The bench's helpers: the delay line, the wall/RSS wrapper, the RTT probe and
+# the reference client (the only one linked with OpenSSL).
+$(BUILD)/bench/%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) -D_GNU_SOURCE $(CFLAGS) -o $@ $< $(BENCH_LIBS)
+$(BUILD)/bench/minimal_tls: BENCH_LIBS = -lssl -lcrypto
+
+bench: bench-deps
+	$(MAKE) all $(BENCH_TOOLS)
+	BUILD=$(abspath $(BUILD)) bash tests/bench/run.sh
 
 lint:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|sscanf|strtok)\s*\(' src/*.c src/*.h \

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # smarthost.sh: a private, real Postfix instance that postern's end-to-end tests
 # submit mail to. Everything (config, queue, data, log, Maildir, certificates,
-# SASL database) lives under one folder DIR; it listens only on 127.0.0.1, never
-# on port 25, and never touches a system Postfix (which may run beside it).
+# SASL database) lives under one folder DIR; it listens only on 127.0.0.1 (or the
+# addresses SMARTHOST_ADDRS names), never on port 25, and never touches a system
+# Postfix (which may run beside it).
 #
 #   smarthost.sh start DIR          create (idempotently) and start; writes DIR/env
 #   smarthost.sh stop DIR           stop; fine when not running
@@ -22,6 +23,10 @@
 #                    transaction gets 452 4.5.3, as providers with recipient limits answer
 # Every listener but 10589 offers PIPELINING, SIZE, ENHANCEDSTATUSCODES, 8BITMIME,
 # DSN, SMTPUTF8 and CHUNKING.
+# SMARTHOST_ADDRS (default 127.0.0.1): the IPv4 addresses to listen on, separated
+# by blanks; each listener above is opened on each of them, and the server
+# certificate is valid for each (make bench adds the address at the far end of
+# its delay line). SMARTHOST_HOST in DIR/env is the first.
 # Login: user "demo" (or "demo@example.test"), password "demo-secret", from a
 # Cyrus sasldb in realm example.test. Only authenticated clients may send.
 # Recipient policy: refused@example.test gets 550 5.1.1, tempfail@example.test
@@ -29,7 +34,7 @@
 # Maildir DIR/Maildir (tell recipients apart by the Delivered-To: header).
 # Nothing is ever relayed: all other transports are error:.
 #
-# DIR/env holds shell assignments: SMARTHOST_DIR, SMARTHOST_HOST, SMARTHOST_PORT_SUBMIT,
+# DIR/env holds shell assignments: SMARTHOST_DIR, SMARTHOST_HOST, SMARTHOST_ADDRS, SMARTHOST_PORT_SUBMIT,
 # SMARTHOST_PORT_SMTPS, SMARTHOST_PORT_SMALL, SMARTHOST_PORT_PLAIN,
 # SMARTHOST_PORT_RCPTLIMIT, SMARTHOST_USER, SMARTHOST_PASS,
 # SMARTHOST_REALM, SMARTHOST_CA, SMARTHOST_MAILDIR, SMARTHOST_LOG.
@@ -46,12 +51,21 @@ PORT_SMALL=${SMARTHOST_PORT_SMALL:-10588}
 PORT_PLAIN=${SMARTHOST_PORT_PLAIN:-10589}
 PORT_RCPTLIMIT=${SMARTHOST_PORT_RCPTLIMIT:-10590}
 ALL_PORTS="$PORT_SUBMIT $PORT_SMTPS $PORT_SMALL $PORT_PLAIN $PORT_RCPTLIMIT"
+ADDRS=$(echo ${SMARTHOST_ADDRS:-127.0.0.1})	# blank-separated, trimmed
+FIRST_ADDR=${ADDRS%% *}
 USER_NAME=demo
 REALM=example.test
 PASSWORD=demo-secret
 START_WAIT=${SMARTHOST_START_WAIT:-20}	# seconds
 
 die() { echo "smarthost: $*" >&2; exit 1; }
+
+# Each address goes unquoted into main.cf and master.cf: IPv4 literals only.
+for a in $ADDRS; do
+	case $a in
+	*[!0-9.]* | .* | *. | *..*) die "SMARTHOST_ADDRS: not an IPv4 address: $a" ;;
+	esac
+done
 
 usage() {
 	echo "usage: smarthost.sh start DIR | stop DIR | wait-delivery DIR ADDRESS [TIMEOUT] |" \
@@ -110,7 +124,9 @@ write_config() {
 	chmod 700 "$dir/data"
 	make_reachable "$dir" || return 1
 
-	"$LIB/mkcerts.sh" "$dir/certs" || return 1
+	local a sans=()
+	for a in $ADDRS; do [ "$a" = 127.0.0.1 ] || sans+=("IP:$a"); done
+	"$LIB/mkcerts.sh" "$dir/certs" ${sans[@]+"${sans[@]}"} || return 1
 	chmod 755 "$dir/certs"
 
 	# Each start begins with an empty mailbox, so a run reads only its own mail.
@@ -138,7 +154,7 @@ myhostname = smarthost.example.test
 mydomain = example.test
 myorigin = \$myhostname
 mydestination =
-inet_interfaces = 127.0.0.1
+inet_interfaces = $(echo $ADDRS | tr ' ' ,)
 inet_protocols = ipv4
 mynetworks = 127.0.0.1/32
 biff = no
@@ -210,18 +226,23 @@ refused@example.test	550 5.1.1 <refused@example.test>: no such user
 tempfail@example.test	451 4.3.0 try again later
 EOF
 
-	put "$etc/master.cf" <<EOF
-# Private Postfix instance for postern's tests; written by tests/lib/smarthost.sh.
-# service type  private unpriv  chroot  wakeup  maxproc command + args
-127.0.0.1:$PORT_SUBMIT inet n - n - - smtpd
-127.0.0.1:$PORT_SMTPS inet n - n - - smtpd
+	{
+	echo "# Private Postfix instance for postern's tests; written by tests/lib/smarthost.sh."
+	echo "# service type  private unpriv  chroot  wakeup  maxproc command + args"
+	for a in $ADDRS; do
+		cat <<EOF
+$a:$PORT_SUBMIT inet n - n - - smtpd
+$a:$PORT_SMTPS inet n - n - - smtpd
   -o smtpd_tls_wrappermode=yes
-127.0.0.1:$PORT_SMALL inet n - n - - smtpd
+$a:$PORT_SMALL inet n - n - - smtpd
   -o message_size_limit=100000
-127.0.0.1:$PORT_PLAIN inet n - n - - smtpd
+$a:$PORT_PLAIN inet n - n - - smtpd
   -o smtpd_discard_ehlo_keywords=chunking,smtputf8,dsn,8bitmime
-127.0.0.1:$PORT_RCPTLIMIT inet n - n - - smtpd
+$a:$PORT_RCPTLIMIT inet n - n - - smtpd
   -o smtpd_recipient_limit=2
+EOF
+	done
+	cat <<EOF
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -243,6 +264,7 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
+	} | put "$etc/master.cf"
 
 	put "$etc/sasl/smtpd.conf" <<EOF
 pwcheck_method: auxprop
@@ -261,7 +283,8 @@ EOF
 
 	put "$dir/env" <<EOF
 SMARTHOST_DIR='$dir'
-SMARTHOST_HOST=127.0.0.1
+SMARTHOST_HOST=$FIRST_ADDR
+SMARTHOST_ADDRS='$ADDRS'
 SMARTHOST_PORT_SUBMIT=$PORT_SUBMIT
 SMARTHOST_PORT_SMTPS=$PORT_SMTPS
 SMARTHOST_PORT_SMALL=$PORT_SMALL
@@ -276,32 +299,48 @@ SMARTHOST_LOG='$dir/maillog'
 EOF
 }
 
-# port_listening PORT: is a socket listening on 127.0.0.1:PORT, 0.0.0.0:PORT or [::]:PORT? Read
-# from /proc so that checking opens no connection (smtpd would log it, and
-# count-connections would count it).
+# port_listening PORT [ADDR=127.0.0.1]: is a socket listening on ADDR:PORT, 0.0.0.0:PORT or
+# [::]:PORT? Read from /proc so that checking opens no connection (smtpd would log
+# it, and count-connections would count it). /proc writes the address in host
+# byte order (little-endian here): 127.0.0.1 is 0100007F.
 port_listening() {
-	local hex
+	local hex ahex o1 o2 o3 o4
 	hex=$(printf '%04X' "$1")
-	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v p=":$hex" \
-		'$4 == "0A" && ($2 == "0100007F" p || $2 ~ "^0+" p "$") { f = 1 } END { exit !f }'
+	IFS=. read -r o1 o2 o3 o4 <<<"${2:-127.0.0.1}"
+	ahex=$(printf '%02X%02X%02X%02X' "$o4" "$o3" "$o2" "$o1")
+	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v p=":$hex" -v a="$ahex" \
+		'$4 == "0A" && ($2 == a p || $2 ~ "^0+" p "$") { f = 1 } END { exit !f }'
+}
+
+# any_listening PORT ADDR...: is PORT listening on one of ADDRs?
+any_listening() {
+	local p=$1 a; shift
+	for a in "$@"; do port_listening "$p" "$a" && return 0; done
+	return 1
 }
 
 is_running() { # is_running DIR
 	[ -f "$1/etc/main.cf" ] || return 1
-	local daemons
+	# No live process behind master.pid: not running. Ask this first, because
+	# master -t also fails (as if running) when an address of inet_interfaces
+	# has gone away, e.g. with the bench's delay line.
+	local pid daemons
+	pid=$(sed -n '1{s/ //g;p}' "$1/queue/pid/master.pid" 2>/dev/null)
+	{ [ -n "$pid" ] && [ -d "/proc/$pid" ]; } || return 1
 	daemons=$(postconf -c "$1/etc" -h daemon_directory 2>/dev/null) || daemons=/usr/lib/postfix/sbin
 	# master -t exits 0 when no master runs for this configuration (it tries
 	# the lock file DIR/data/master.lock).
 	! MAIL_CONFIG=$1/etc "$daemons/master" -c "$1/etc" -t 2>/dev/null
 }
 
-# ports_free TIMEOUT PORT...: wait until none of PORTs is listening (idle smtpd
-# processes hold the listening socket for a moment after the master is gone).
+# ports_free TIMEOUT PORT...: wait until none of PORTs is listening on any of
+# $addrs (default 127.0.0.1; idle smtpd processes hold the listening socket for a
+# moment after the master is gone).
 ports_free() {
 	local limit=$1 p busy; shift
 	for _ in $(seq $((limit * 10))); do
 		busy=
-		for p in "$@"; do port_listening "$p" && busy=$p; done
+		for p in "$@"; do any_listening "$p" ${addrs:-127.0.0.1} && busy=$p; done
 		[ -z "$busy" ] && return 0
 		sleep 0.1
 	done
@@ -326,6 +365,8 @@ cmd_stop() {
 	# Let the ports go, so that the next start (here or in a fresh DIR) can bind.
 	(
 		. "$dir/env" 2>/dev/null || exit 0
+		# An env from before SMARTHOST_ADDRS listened on 127.0.0.1 only.
+		addrs=${SMARTHOST_ADDRS:-127.0.0.1}
 		# An env from before the plain and recipient-limit listeners names neither.
 		ports_free 5 "$SMARTHOST_PORT_SUBMIT" "$SMARTHOST_PORT_SMTPS" "$SMARTHOST_PORT_SMALL" \
 			${SMARTHOST_PORT_PLAIN:+"$SMARTHOST_PORT_PLAIN"} \
@@ -351,8 +392,8 @@ cmd_start() {
 	command -v saslpasswd2 >/dev/null || die "start: saslpasswd2 is not installed (sasl2-bin)"
 	cmd_stop "$dir"
 	for p in $ALL_PORTS; do
-		ports_free 2 "$p" ||
-			die "start: 127.0.0.1:$p is already in use (another smarthost? set SMARTHOST_PORT_*)"
+		addrs=$ADDRS ports_free 2 "$p" ||
+			die "start: port $p is already in use on $ADDRS (another smarthost? set SMARTHOST_PORT_*)"
 	done
 	write_config "$dir" || die "start: cannot write the configuration under $dir"
 	local out
@@ -366,10 +407,12 @@ cmd_start() {
 	local deadline=$((SECONDS + START_WAIT))
 	while :; do
 		local all=1
-		for p in $ALL_PORTS; do port_listening "$p" || all=; done
+		for p in $ALL_PORTS; do
+			for a in $ADDRS; do port_listening "$p" "$a" || all=; done
+		done
 		[ -n "$all" ] && return 0
 		if [ "$SECONDS" -ge "$deadline" ]; then
-			echo "smarthost: start: ports $(echo $ALL_PORTS | tr ' ' /) not" \
+			echo "smarthost: start: ports $(echo $ALL_PORTS | tr ' ' /) on $ADDRS not" \
 				"listening after ${START_WAIT}s" >&2
 			tail -n 20 "$dir/maillog" 2>/dev/null | sed 's/^/  maillog: /' >&2
 			exit 1
