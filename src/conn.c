@@ -12,15 +12,25 @@
 #include "log.h"
 #include "net.h"
 
-int conn_open(struct conn *c, const char *host, long port, long timeout_s, struct err *e)
+int conn_open(struct conn *c, const char *host, long port, long timeout_s,
+	      struct net_meanwhile *later, struct err *e)
 {
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
 	c->host = host;
 	c->timeout_s = timeout_s;
 	conn_step(c);
-	c->fd = net_connect(host, port, timeout_s, e);
+	c->fd = net_connect(host, port, timeout_s, later, e);
 	return c->fd < 0 ? -1 : 0;
+}
+
+void conn_prepare_tls(struct conn *c, const struct tls_policy *p)
+{
+	struct err ignored = {0};
+
+	if (!c->prepared)
+		c->prepared = tls_session_new(p, -1, &ignored);
+	ERR_clear_error();
 }
 
 void conn_step(struct conn *c)
@@ -78,7 +88,12 @@ int conn_start_tls(struct conn *c, const struct tls_policy *p, struct err *e)
 {
 	int r;
 
-	c->ssl = tls_session_new(p, c->fd, e);
+	if (c->prepared && SSL_set_fd(c->prepared, c->fd) == 1) {
+		c->ssl = c->prepared;
+		c->prepared = NULL;
+	} else {
+		c->ssl = tls_session_new(p, c->fd, e);
+	}
 	if (!c->ssl)
 		return -1;
 	while ((r = SSL_connect(c->ssl)) != 1) {
@@ -203,6 +218,8 @@ size_t conn_pending(const struct conn *c)
 
 void conn_close(struct conn *c)
 {
+	tls_session_free(c->prepared);
+	c->prepared = NULL;
 	if (c->ssl) {
 		SSL_shutdown(c->ssl);   /* non-blocking: sends close_notify if it can */
 		tls_session_free(c->ssl);

@@ -14,11 +14,13 @@
 #include "bounds.h"
 #include "buf.h"
 #include "errors.h"
+#include "net.h"
 #include "tls.h"
 
 struct conn {
 	int fd;
 	SSL *ssl;
+	SSL *prepared;        /* made while connecting, for conn_start_tls */
 	long timeout_s;
 	long long deadline_ms;
 	char rbuf[CONN_READ_CHUNK];
@@ -26,8 +28,14 @@ struct conn {
 	const char *host;     /* borrowed, for messages */
 };
 
-/* Connects to host:port (every address, in order). */
-int conn_open(struct conn *c, const char *host, long port, long timeout_s, struct err *e);
+/* Connects to host:port (every address, in order), running `later` (or
+ * NULL) while the first connection is under way. */
+int conn_open(struct conn *c, const char *host, long port, long timeout_s,
+	      struct net_meanwhile *later, struct err *e);
+
+/* Makes the TLS session conn_start_tls will use (errors are left for it
+ * to report): CPU work that fits in a round trip. */
+void conn_prepare_tls(struct conn *c, const struct tls_policy *p);
 
 /* Starts a new step: its deadline is now + the timeout. */
 void conn_step(struct conn *c);

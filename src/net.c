@@ -31,7 +31,7 @@ int net_ms_left(long long deadline_ms)
 
 /* One address: a non-blocking connect finished by poll within the timeout.
  * Returns the socket, or -1 with errno describing why. */
-static int connect_one(const struct addrinfo *ai, long timeout_s)
+static int connect_one(const struct addrinfo *ai, long timeout_s, struct net_meanwhile *later)
 {
 	long long deadline = net_now_ms() + timeout_s * 1000;
 	int one = 1, fd, soerr = 0;
@@ -46,6 +46,10 @@ static int connect_one(const struct addrinfo *ai, long timeout_s)
 		return fd;
 	if (errno != EINPROGRESS)
 		goto fail;
+	if (later && later->fn) {   /* the SYN is out: use the round trip */
+		later->fn(later->ctx);
+		later->fn = NULL;
+	}
 	p = (struct pollfd){.fd = fd, .events = POLLOUT};
 	for (;;) {
 		int r = poll(&p, 1, net_ms_left(deadline));
@@ -80,7 +84,8 @@ static void describe(const struct addrinfo *ai, char *out, size_t n)
 		snprintf(out, n, "?");
 }
 
-int net_connect(const char *host, long port, long timeout_s, struct err *e)
+int net_connect(const char *host, long port, long timeout_s, struct net_meanwhile *later,
+		struct err *e)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_family = AF_UNSPEC}, *res, *ai;
 	char service[16], where[80] = "", why[128] = "no address";
@@ -94,7 +99,7 @@ int net_connect(const char *host, long port, long timeout_s, struct err *e)
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
 		describe(ai, where, sizeof where);
 		log_info("connecting to %s (%s)", host, where);
-		fd = connect_one(ai, timeout_s);
+		fd = connect_one(ai, timeout_s, later);
 		if (fd < 0) {
 			snprintf(why, sizeof why, "%s (%s)",
 				 errno == ETIMEDOUT ? "timed out" : strerror(errno), where);

@@ -9,7 +9,15 @@
 
 /* Returns a connected non-blocking socket, or -1 with ERR_TEMP (refused,
  * unreachable, timed out, name not resolved) naming the host and port. */
-int net_connect(const char *host, long port, long timeout_s, struct err *e);
+/* Work to do while a connection is under way (once, after the first
+ * connect() left the handshake to the network). */
+struct net_meanwhile {
+	void (*fn)(void *ctx);
+	void *ctx;
+};
+
+int net_connect(const char *host, long port, long timeout_s, struct net_meanwhile *later,
+		struct err *e);
 
 /* Milliseconds left until `deadline_ms` (CLOCK_MONOTONIC), at least 0. */
 int net_ms_left(long long deadline_ms);

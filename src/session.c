@@ -206,13 +206,42 @@ static void settle(struct session_job *jobs, int j, int done, const struct reply
 		h->settled(h->ctx, j);
 }
 
+/* What the TLS session needs, worked out while the connection is made. */
+struct early_tls {
+	const struct account *a;
+	struct tls_policy *tp;
+	struct conn *c;
+	char kept[4096];
+};
+
+static const char *session_file(const struct account *a, char *out, size_t n);
+
+/* The round trip of the TCP handshake pays for the TLS set-up: OpenSSL's
+ * start, the context, the CA file, the kept session. */
+static void prepare_tls(void *p)
+{
+	struct early_tls *x = p;
+
+	if (x->a->tls_resume && !x->tp->session_file)
+		x->tp->session_file = session_file(x->a, x->kept, sizeof x->kept);
+	conn_prepare_tls(x->c, x->tp);
+}
+
 /* Connects to the account's server, with TLS at once for implicit TLS;
  * on failure c is closed. */
-static int connect_to(struct conn *c, const struct account *a, const struct tls_policy *tp,
+static int connect_to(struct conn *c, const struct account *a, struct early_tls *early,
 		      struct err *e)
 {
-	if (conn_open(c, a->host, a->port, a->timeout, e) < 0)
+	const struct tls_policy *tp = early->tp;
+	struct net_meanwhile later = {prepare_tls, early};
+
+	early->c = c;
+	if (conn_open(c, a->host, a->port, a->timeout, &later, e) < 0) {
+		conn_close(c);
 		return -1;
+	}
+	if (later.fn)   /* connected at once: nothing to overlap */
+		prepare_tls(early);
 	conn_step(c);   /* connecting may have used this step's time */
 	if (a->tls == TLS_IMPLICIT && conn_start_tls(c, tp, e) < 0) {
 		conn_close(c);
@@ -222,13 +251,13 @@ static int connect_to(struct conn *c, const struct account *a, const struct tls_
 }
 
 /* LIMITS MAILMAX: QUIT went out; a new connection, as the first was made. */
-static int reconnect(struct conn *c, const struct account *a, const struct tls_policy *tp,
+static int reconnect(struct conn *c, const struct account *a, struct early_tls *early,
 		     struct smtp *s, struct err *e)
 {
 	if (flush_out(c, s, e) < 0)
 		return -1;
 	conn_close(c);
-	return connect_to(c, a, tp, e);
+	return connect_to(c, a, early, e);
 }
 
 /* Runs the state machine over the connection for jobs[0..n); job j is
@@ -238,7 +267,7 @@ static int reconnect(struct conn *c, const struct account *a, const struct tls_p
  * jobs are in flight: j is the newest started, oldest the first not yet
  * settled, whose err takes what goes wrong with the connection. Returns
  * -1 when the session failed before every job was settled. */
-static int run(const struct account *a, struct conn *c, struct smtp *s, const struct tls_policy *tp,
+static int run(const struct account *a, struct conn *c, struct smtp *s, struct early_tls *early,
 	       struct session_job *jobs, int n, struct reply *r, const struct session_hooks *h)
 {
 	int j = 0, oldest = 0, k;
@@ -284,7 +313,7 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, const st
 			if (check_nothing_pending(c, "STARTTLS", e) < 0)
 				goto failed;
 			conn_step(c);
-			if (conn_start_tls(c, tp, e) < 0) {
+			if (conn_start_tls(c, early->tp, e) < 0) {
 				err_prefix(e, "STARTTLS");
 				goto failed;
 			}
@@ -324,7 +353,7 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, const st
 			act = smtp_downgraded(s, &copy.m);
 			break;
 		case SMTP_RECONNECT:
-			if (reconnect(c, a, tp, s, e) < 0)
+			if (reconnect(c, a, early, s, e) < 0)
 				goto failed;
 			act = smtp_reconnected(s, a->tls == TLS_IMPLICIT);
 			break;
@@ -383,10 +412,10 @@ static const char *session_file(const struct account *a, char *out, size_t n)
 int session_send_batch(const struct account *a, const struct smtp_params *p,
 		       struct session_job *jobs, int n, const struct session_hooks *h, struct err *e)
 {
-	char kept[4096];
+	/* The kept session's file is named later, while connecting. */
 	struct tls_policy tp = {.host = a->host, .ca_file = a->tls_ca_file,
-				.pin = a->has_fingerprint ? a->fingerprint : NULL,
-				.session_file = a->tls_resume ? session_file(a, kept, sizeof kept) : NULL};
+				.pin = a->has_fingerprint ? a->fingerprint : NULL};
+	struct early_tls early = {.a = a, .tp = &tp};
 	struct smtp s;
 	struct conn c;
 	struct reply r;
@@ -399,10 +428,10 @@ int session_send_batch(const struct account *a, const struct smtp_params *p,
 	}
 	if (n <= 0)
 		return 0;
-	if (connect_to(&c, a, &tp, e) < 0)
+	if (connect_to(&c, a, &early, e) < 0)
 		return -1;
 	reply_init(&r);
-	rc = smtp_init(&s, p, jobs[0].m, &jobs[0].err) < 0 ? -1 : run(a, &c, &s, &tp, jobs, n, &r, h);
+	rc = smtp_init(&s, p, jobs[0].m, &jobs[0].err) < 0 ? -1 : run(a, &c, &s, &early, jobs, n, &r, h);
 	finish(&c, &s);
 	reply_free(&r);
 	smtp_free(&s);

@@ -158,7 +158,7 @@ SSL *tls_session_new(const struct tls_policy *p, int fd, struct err *e)
 		return NULL;
 	ssl = SSL_new(ctx);
 	SSL_CTX_free(ctx);   /* the session holds its own reference */
-	if (!ssl || !tls_bind_name(ssl, p->host) || SSL_set_fd(ssl, fd) != 1) {
+	if (!ssl || !tls_bind_name(ssl, p->host) || (fd >= 0 && SSL_set_fd(ssl, fd) != 1)) {
 		err_set(e, ERR_SOFTWARE, "TLS: cannot set up the session: %s", tls_error_string());
 		SSL_free(ssl);
 		return NULL;

@@ -27,8 +27,9 @@ struct tls_policy {
 					 * session for this server is kept (RFC 8446 2.2) */
 };
 
-/* A client context and a session bound to fd. ERR_CONFIG for an unusable
- * CA file, ERR_SOFTWARE for OpenSSL failures. */
+/* A client context and a session bound to fd (or, with fd < 0, to be
+ * bound later with SSL_set_fd: made while a connection is under way).
+ * ERR_CONFIG for an unusable CA file, ERR_SOFTWARE for OpenSSL failures. */
 SSL *tls_session_new(const struct tls_policy *p, int fd, struct err *e);
 
 /* After the handshake: checks the verification result or the pin.
