@@ -28,32 +28,33 @@ static size_t field_name_len(const char *p, size_t n)
 	}
 }
 
+/* Reads the spool from its start up to the blank line that ends the header
+ * section (or HEADER_SECTION_MAX + 1 bytes, or the end): a big message's
+ * body is never held in memory. */
 static int read_section(struct headers *h, int fd, off_t size, struct err *e)
 {
 	size_t want = size > HEADER_SECTION_MAX ? HEADER_SECTION_MAX + 1 : (size_t)size;
-	char *p;
-	ssize_t r;
-	size_t got = 0;
+	char piece[16384];
 
 	buf_init(&h->raw, HEADER_SECTION_MAX + 2);
-	if (want == 0)
-		return 0;
-	if (buf_append(&h->raw, "", 0) < 0 || !(p = malloc(want)))
+	if (want > 0 && buf_append(&h->raw, "", 0) < 0)
 		return err_set(e, ERR_OS, "header: out of memory");
-	while (got < want && (r = pread(fd, p + got, want - got, (off_t)got)) != 0) {
+	while (h->raw.len < want) {
+		size_t n = want - h->raw.len < sizeof piece ? want - h->raw.len : sizeof piece;
+		size_t from = h->raw.len > 3 ? h->raw.len - 3 : 0;
+		ssize_t r = pread(fd, piece, n, (off_t)h->raw.len);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			free(p);
+		if (r < 0)
 			return err_set(e, ERR_IO, "header: reading the spool: %s", strerror(errno));
-		}
-		got += (size_t)r;
+		if (r == 0)
+			break;
+		if (buf_append(&h->raw, piece, (size_t)r) < 0)
+			return err_set(e, ERR_OS, "header: out of memory");
+		if ((h->raw.len >= 2 && memcmp(h->raw.data, "\r\n", 2) == 0) ||
+		    memmem(h->raw.data + from, h->raw.len - from, "\r\n\r\n", 4))
+			break;
 	}
-	if (buf_append(&h->raw, p, got) < 0) {
-		free(p);
-		return err_set(e, ERR_OS, "header: out of memory");
-	}
-	free(p);
 	return 0;
 }
 
