@@ -293,6 +293,14 @@ for r in $(seq "$RUNS_FLUSH"); do
 	rm -f "$QUEUEDIR"/*.env "$QUEUEDIR"/*.msg
 done
 for i in $(seq "$MSMTP_FLUSH"); do add flush_msmtp "$(wall "$(msmtp_ "$NS" link587 "$tmp/2k.eml")")"; done
+# The same flush on loopback: no round trips, so what is left is the
+# server's own pace (Postfix writes and syncs each message's queue file).
+for r in $(seq "$RUNS_FLUSH"); do
+	for i in $(seq 100); do postern - loop587 "$tmp/2k.eml" -odq "lflush-$r-$i@example.test" >/dev/null; done
+	add flush_loop "$(wall "$(postern - loop587 /dev/null -q)")"
+	flush_left=$((flush_left + $(queued)))
+	rm -f "$QUEUEDIR"/*.env "$QUEUEDIR"/*.msg
+done
 
 # ---- peak RSS, and a 20 MiB message's wall time ------------------------------------------
 say "peak RSS: 2 KB (3 runs each), 20 MiB and 45 MiB messages on loopback (587)"
@@ -352,13 +360,16 @@ row "peak RSS, 20 MiB message" "$(mb "$rss_msmtp_20m")" "$(mb "$rss_20m")" \
 row "peak RSS, 45 MiB message" "$(mb "$rss_msmtp_45m")" "$(mb "$rss_45m")" \
 	"+$(calc "printf \"%.1f\", ($rss_45m - $r2) / 1024") MB over 2 KB" "" "<= +0.5 MB over 2 KB" \
 	"$(verdict "$rss_45m - $r2 <= 512")"
-fp=$(median flush_postern) fm=$(calc "print $(sum flush_msmtp) * 100 / $MSMTP_FLUSH")
+fp=$(median flush_postern) fm=$(calc "print $(sum flush_msmtp) * 100 / $MSMTP_FLUSH") fl=$(median flush_loop)
+row "flush of 100 queued messages on loopback (the server's own pace, median of $RUNS_FLUSH)" "" \
+	"$(calc "printf \"%.2f s\", $fl / 1000")" "" "" "" ""
 fres=$(verdict "$fp <= 1000 && $flush_left == 0")
 [ "$flush_left" -eq 0 ] || fres="$fres ($flush_left left queued)"
 row "flush of 100 queued messages over the link (postern -q, median of $RUNS_FLUSH)" \
 	"$(calc "printf \"%.1f s\", $fm / 1000") ($MSMTP_FLUSH runs x $((100 / MSMTP_FLUSH)); no queue)" \
 	"$(calc "printf \"%.2f s\", $fp / 1000")" "$(x "$fp" "$fm") msmtp" \
-	"~2 RTT ($(calc "printf \"%.2f s\", 2 * $RTT / 1000")) + transfer" "<= 1.0 s" "$fres"
+	"~2 RTT ($(calc "printf \"%.2f s\", 2 * $RTT / 1000")) + transfer; 7 RTT set-up + loopback: $(calc "printf \"%.2f s\", (7 * $RTT + $fl) / 1000")" \
+	"<= 1.0 s" "$fres"
 row "one 20 MiB message on loopback (587), wall" "$wall_msmtp_20m ms" "$wall_20m ms" \
 	"$(x "$wall_20m" "$wall_msmtp_20m") msmtp" "" "" ""
 
