@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -69,6 +70,105 @@ static void keep_first_line(struct buf *out)
 		out->data[--out->len] = '\0';
 }
 
+/* The command runs in a process group of its own, so that a timeout can
+ * kill its children too. When postern holds the terminal (in the
+ * foreground), the command gets it while it runs, as a shell gives it to a
+ * job: a prompt on /dev/tty (gpg's pinentry-curses) reads what the user
+ * types instead of stopping on SIGTTIN. */
+static struct {
+	volatile sig_atomic_t group;   /* the command's process group, 0: none */
+	int tty;                       /* the terminal given to it, or -1 */
+	struct sigaction old[3];
+} job = {.tty = -1};
+
+static const int job_signals[3] = {SIGINT, SIGTERM, SIGHUP};
+
+/* Takes the terminal back (from a background group: SIGTTOU held off). */
+static void take_tty_back(void)
+{
+	sigset_t ttou, was;
+
+	if (job.tty < 0)
+		return;
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &was);
+	(void)tcsetpgrp(job.tty, getpgrp());
+	sigprocmask(SIG_SETMASK, &was, NULL);
+}
+
+/* postern killed while the command runs: the command goes too. */
+static void on_job_signal(int sig)
+{
+	if (job.group > 0)
+		kill(-job.group, SIGTERM);
+	take_tty_back();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void job_start(pid_t pid)
+{
+	struct sigaction sa = {.sa_handler = on_job_signal};
+
+	setpgid(pid, pid);   /* also here: no race with the child's own call */
+	job.group = pid;
+	if (job.tty >= 0) {
+		sigset_t ttou, was;
+		sigemptyset(&ttou);
+		sigaddset(&ttou, SIGTTOU);
+		sigprocmask(SIG_BLOCK, &ttou, &was);
+		(void)tcsetpgrp(job.tty, pid);
+		sigprocmask(SIG_SETMASK, &was, NULL);
+	}
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(job_signals[i], &sa, &job.old[i]);
+}
+
+static void job_end(void)
+{
+	for (int i = 0; i < 3; i++)
+		sigaction(job_signals[i], &job.old[i], NULL);
+	take_tty_back();
+	job.group = 0;
+	if (job.tty >= 0)
+		close(job.tty);
+	job.tty = -1;
+}
+
+/* The controlling terminal, when postern's group is in its foreground. */
+static int foreground_tty(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd >= 0 && tcgetpgrp(fd) != getpgrp()) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void exec_command(const char *command, int out_fd)
+{
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	setpgid(0, 0);
+	if (job.tty >= 0) {          /* take the terminal before the command can read it */
+		signal(SIGTTOU, SIG_IGN);
+		(void)tcsetpgrp(job.tty, getpid());
+		signal(SIGTTOU, SIG_DFL);
+	}
+	for (int i = 0; i < 3; i++)
+		signal(job_signals[i], SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);    /* postern ignores it; the command should not */
+	if (devnull >= 0)
+		dup2(devnull, STDIN_FILENO);
+	dup2(out_fd, STDOUT_FILENO);
+	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+	_exit(127);
+}
+
 static int run_command(const struct account *a, struct buf *out, struct err *e)
 {
 	int pipefd[2], status = 0, timed_out;
@@ -77,22 +177,17 @@ static int run_command(const struct account *a, struct buf *out, struct err *e)
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return err_set(e, ERR_OS, "password_command: pipe: %s", strerror(errno));
+	job.tty = foreground_tty();
 	pid = fork();
 	if (pid < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
+		job_end();
 		return err_set(e, ERR_OS, "password_command: fork: %s", strerror(errno));
 	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		setpgid(0, 0);               /* so a timeout can kill its children too */
-		signal(SIGPIPE, SIG_DFL);    /* postern ignores it; the command should not */
-		if (devnull >= 0)
-			dup2(devnull, STDIN_FILENO);
-		dup2(pipefd[1], STDOUT_FILENO);
-		execl("/bin/sh", "sh", "-c", a->password_command, (char *)NULL);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_command(a->password_command, pipefd[1]);
+	job_start(pid);
 	close(pipefd[1]);
 	deadline = net_now_ms() + a->timeout * 1000;
 	timed_out = read_output(pipefd[0], out, deadline) < 0;
@@ -105,6 +200,7 @@ static int run_command(const struct account *a, struct buf *out, struct err *e)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 	}
+	job_end();
 	if (timed_out)
 		return err_set(e, ERR_TEMP, "password_command: no answer within %ld seconds", a->timeout);
 	if (WIFEXITED(status) && (WEXITSTATUS(status) == 127 || WEXITSTATUS(status) == 126))

@@ -76,4 +76,35 @@ unlike "$ERR" "session resumed" "a rejected kept session: not resumed"
 like "$SERVER_LOG" "## end: scenario done" "a rejected kept session: the message went"
 FAULT_ARGS=()
 
+# --- password_command and the terminal: a command that prompts on /dev/tty
+# (gpg with pinentry-curses) gets the terminal while it runs, instead of
+# stopping on SIGTTIN until the timeout; script(1) gives postern a terminal.
+if command -v script >/dev/null; then
+	fault_start success
+	cfg=$(fault_config "$FAULT_PORT" starttls "timeout = 5")
+	sed -i 's|^password = .*|password_command = head -n 1 /dev/tty|' "$cfg"
+	msg=$(fault_message)
+	printf 'demo-secret\n' | timeout 30 script -qec "'$POSTERN' -C '$cfg' rcpt@example.test <'$msg'; echo rc=\$?" \
+		/dev/null >"$TEST_TMP/tty.out" 2>&1
+	fault_stop
+	like "$(cat "$TEST_TMP/tty.out")" "rc=0" "password_command reading /dev/tty under a terminal: exit 0"
+	like "$SERVER_LOG" '^## AUTH PLAIN user=demo$' "password_command reading /dev/tty: the typed password was used"
+	unlike "$(cat "$TEST_TMP/tty.out")" "no answer within" "password_command reading /dev/tty: not stopped until the timeout"
+fi
+
+# --- postern killed while password_command runs: the command goes too
+cfg=$(fault_config 1 starttls "timeout = 30")
+sed -i "s|^password = .*|password_command = \"echo \$\$ >$TEST_TMP/cmd.pid; exec sleep 30\"|" "$cfg"
+rm -f "$TEST_TMP/cmd.pid"
+"$POSTERN" -C "$cfg" rcpt@example.test <"$(fault_message)" >/dev/null 2>&1 &
+ppid_=$!
+for _ in $(seq 100); do [ -s "$TEST_TMP/cmd.pid" ] && break; sleep 0.05; done
+cmd_pid=$(cat "$TEST_TMP/cmd.pid" 2>/dev/null)
+kill -TERM "$ppid_"
+wait "$ppid_" 2>/dev/null
+for _ in $(seq 40); do kill -0 "$cmd_pid" 2>/dev/null || break; sleep 0.05; done
+ok $([ -n "$cmd_pid" ] && ! kill -0 "$cmd_pid" 2>/dev/null; echo $?) \
+	"postern killed (SIGTERM) while password_command runs: the command is killed too"
+[ -z "$cmd_pid" ] || kill -KILL "$cmd_pid" 2>/dev/null || true
+
 done_testing
