@@ -122,13 +122,31 @@ char *buf_steal(struct buf *b)
 	return p;
 }
 
+int buf_read_fd(struct buf *b, int fd)
+{
+	char chunk[4096];
+	ssize_t n;
+	int rc = 0;
+
+	while (rc == 0 && (n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = -1;
+		else if (buf_append(b, chunk, (size_t)n) < 0)
+			rc = (errno = EFBIG, -1);
+	}
+	explicit_bzero(chunk, sizeof chunk);   /* it may have held a password */
+	if (rc == 0 && buf_append(b, "", 0) < 0)
+		rc = (errno = EFBIG, -1);
+	return rc;
+}
+
 int buf_read_file(struct buf *b, const char *path, struct stat *st, enum err_kind kind,
 		  struct err *e)
 {
-	char chunk[4096];
 	struct stat local;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc, saved;
 
 	if (!st)
 		st = &local;
@@ -138,21 +156,12 @@ int buf_read_file(struct buf *b, const char *path, struct stat *st, enum err_kin
 		close(fd);
 		return err_set(e, kind, "%s: not a regular file", path);
 	}
-	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || buf_append(b, chunk, (size_t)n) < 0) {
-			int saved = errno;
-			close(fd);
-			explicit_bzero(chunk, sizeof chunk);
-			return n < 0 ? err_set(e, kind, "%s: read: %s", path, strerror(saved))
-				     : err_set(e, kind, "%s: larger than %zu bytes", path, b->limit);
-		}
-	}
+	rc = buf_read_fd(b, fd);
+	saved = errno;
 	close(fd);
-	explicit_bzero(chunk, sizeof chunk);   /* it may have held a password */
-	if (buf_append(b, "", 0) < 0)
-		return err_set(e, kind, "%s: larger than %zu bytes", path, b->limit);
+	if (rc < 0)
+		return saved == EFBIG ? err_set(e, kind, "%s: larger than %zu bytes", path, b->limit)
+				      : err_set(e, kind, "%s: read: %s", path, strerror(saved));
 	if (memchr(b->data, '\0', b->len))
 		return err_set(e, kind, "%s: contains a NUL byte", path);
 	return 0;

@@ -46,6 +46,9 @@ void buf_free(struct buf *b);
  * naming the path (cannot open, not a regular file, larger than the limit,
  * contains a NUL byte). */
 struct stat;
+/* Appends everything read from fd up to its end (and a NUL after it); -1
+ * with errno (EFBIG past the limit). The stack copy is wiped. */
+int buf_read_fd(struct buf *b, int fd) __attribute__((warn_unused_result));
 int buf_read_file(struct buf *b, const char *path, struct stat *st, enum err_kind kind,
 		  struct err *e) __attribute__((warn_unused_result));
 

@@ -11,6 +11,7 @@
 
 #include "bounds.h"
 #include "log.h"
+#include "private.h"
 
 char *deadletter_path(void)
 {
@@ -134,9 +135,11 @@ int deadletter_append(const char *sender, const char *reason, const struct buf *
 
 	if (!path)
 		return err_set(e, ERR_CANTCREAT, "dead.letter: $HOME is not set");
-	out = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	out = private_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
 	if (out < 0) {
-		rc = err_set(e, ERR_CANTCREAT, "dead.letter %s: %s", path, strerror(errno));
+		rc = err_set(e, ERR_CANTCREAT, "dead.letter %s: %s", path, errno == EPERM || errno == ELOOP
+			     ? "not a file of your own (a link, or another user's): refusing to write to it"
+			     : strerror(errno));
 		free(path);
 		return rc;
 	}

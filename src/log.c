@@ -1,5 +1,6 @@
 #include "log.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,6 +8,8 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "private.h"
 
 static int verbose;
 static const char *target = "none";
@@ -111,9 +114,10 @@ static void log_to_file(const char *line)
 	struct tm tm;
 	int fd;
 
-	fd = open(target, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	fd = private_open(target, O_WRONLY | O_APPEND | O_CREAT, 0600);
 	if (fd < 0) {
-		log_warn("log %s: cannot open it", target);
+		log_warn("log %s: cannot open it (%s)", target,
+			 errno == EPERM || errno == ELOOP ? "not a file of your own" : strerror(errno));
 		return;
 	}
 	localtime_r(&now, &tm);

@@ -18,6 +18,7 @@
 #include "jsonlib.h"
 #include "keyring.h"
 #include "log.h"
+#include "private.h"
 #include "queue.h"
 #include "secmem.h"
 
@@ -275,8 +276,8 @@ static int lock_path(const struct account *a, struct buf *path, struct err *e)
 		return err_set(e, ERR_CONFIG, "OAuth2: $HOME is not set: no place for the lock file");
 	if (buf_appendf(path, "%s/.local/state/postern", home) < 0)
 		return err_set(e, ERR_CONFIG, "OAuth2: $HOME too long");
-	if (queue_mkdirs(path->data, 0700) < 0)
-		return err_set(e, ERR_TEMP, "OAuth2: cannot create %s: %s", path->data, strerror(errno));
+	if (private_dirs(path->data, e) < 0)
+		return err_prefix(e, "OAuth2");
 	buf_init(&key, 4096);
 	rc = buf_appendf(&key, "%s\n%s", a->host, a->user);
 	if (rc == 0 && !EVP_Digest(key.data, key.len, md, &n, EVP_sha256(), NULL))
@@ -304,7 +305,7 @@ int oauth_lock(const struct account *a, struct err *e)
 		buf_free(&path);
 		return -1;
 	}
-	fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = private_open(path.data, O_RDWR | O_CREAT, 0600);
 	if (fd < 0) {
 		err_set(e, ERR_TEMP, "OAuth2: cannot open %s: %s", path.data, strerror(errno));
 		buf_free(&path);

@@ -14,6 +14,7 @@
 
 #include "bounds.h"
 #include "compat.h"
+#include "private.h"
 
 #define ENV_MAGIC "postern-queue 1"
 
@@ -40,11 +41,12 @@ int queue_state_dir(struct buf *out, const char *leaf, struct err *e)
 	if (state && *state == '/') {
 		if (buf_appendf(out, "%s/postern/%s", state, leaf) < 0)
 			return err_set(e, ERR_CONFIG, "queue: $XDG_STATE_HOME too long");
-	} else if (home && *home) {
+	} else if (home && *home == '/') {
 		if (buf_appendf(out, "%s/.local/state/postern/%s", home, leaf) < 0)
 			return err_set(e, ERR_CONFIG, "queue: $HOME too long");
 	} else {
-		return err_set(e, ERR_CONFIG, "queue: neither $XDG_STATE_HOME nor $HOME is set");
+		return err_set(e, ERR_CONFIG, "queue: neither $XDG_STATE_HOME nor $HOME is set to an "
+			       "absolute path");
 	}
 	return 0;
 }
@@ -53,8 +55,10 @@ int queue_dir(struct buf *out, struct err *e)
 {
 	if (queue_state_dir(out, "queue", e) < 0)
 		return -1;
-	if (buf_appends(out, "/tmp") < 0 || queue_mkdirs(out->data, 0700) < 0)
-		return err_set(e, ERR_CANTCREAT, "queue: cannot create %s: %s", out->data, strerror(errno));
+	if (buf_appends(out, "/tmp") < 0)
+		return err_set(e, ERR_CONFIG, "queue: the path is too long");
+	if (private_dirs(out->data, e) < 0)
+		return err_prefix(e, "queue");
 	out->len -= 4;
 	out->data[out->len] = '\0';
 	return 0;
@@ -325,17 +329,21 @@ int queue_read(const char *dir, const char *id, struct queue_entry *qe, struct e
 	char path[4096];
 	struct buf text;
 	struct stat st;
-	struct err ignored;
-	int rc;
+	int rc, fd;
 
 	memset(qe, 0, sizeof *qe);
 	snprintf(qe->id, sizeof qe->id, "%s", id);
 	entry_path(path, sizeof path, dir, "", id, "env");
 	buf_init(&text, 2 * 1024 * 1024);
-	if (buf_read_file(&text, path, NULL, ERR_IO, &ignored) < 0) {
+	/* Not a link, the user's own: an entry planted by another is refused. */
+	fd = private_open(path, O_RDONLY, 0);
+	if (fd < 0 || buf_read_fd(&text, fd) < 0 || memchr(text.data, '\0', text.len)) {
+		if (fd >= 0)
+			close(fd);
 		buf_free(&text);
 		return access(path, F_OK) == 0 ? err_set(e, ERR_IO, "queue: cannot read %s", path) : 0;
 	}
+	close(fd);
 	rc = env_parse(qe, text.data);
 	buf_free(&text);
 	if (rc < 0) {
@@ -343,7 +351,7 @@ int queue_read(const char *dir, const char *id, struct queue_entry *qe, struct e
 		return err_set(e, ERR_IO, "queue: %s is damaged", path);
 	}
 	entry_path(path, sizeof path, dir, "", id, "msg");
-	if (stat(path, &st) < 0) {
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
 		queue_entry_free(qe);
 		return err_set(e, ERR_IO, "queue: %s is missing", path);
 	}
@@ -408,7 +416,7 @@ int queue_lock(const char *dir, const char *id)
 	int fd;
 
 	entry_path(path, sizeof path, dir, "", id, "msg");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = private_open(path, O_RDONLY, 0);   /* an entry planted by another user: never */
 	if (fd < 0)
 		return -1;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {

@@ -35,8 +35,6 @@ struct queue_entry {
 	off_t size;            /* of ID.msg */
 };
 
-/* mkdir -p for postern's state folders (each created with `mode`). */
-int queue_mkdirs(char *path, mode_t mode);
 
 /* $XDG_STATE_HOME/postern/LEAF (else ~/.local/state/postern/LEAF) in
  * out; nothing is created. ERR_CONFIG when neither variable helps. */

@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "downgrade.h"
 #include "log.h"
+#include "private.h"
 #include "queue.h"
 #include "reply.h"
 
@@ -397,7 +398,7 @@ static const char *session_file(const struct account *a, char *out, size_t n)
 
 	buf_init(&dir, 4096);
 	buf_init(&key, 4096);
-	if (queue_state_dir(&dir, "tls", &ignored) == 0 && queue_mkdirs(dir.data, 0700) == 0 &&
+	if (queue_state_dir(&dir, "tls", &ignored) == 0 && private_dirs(dir.data, &ignored) == 0 &&
 	    buf_appendf(&key, "%s%c%s%c%ld", a->name, 0, a->host, 0, a->port) == 0 &&
 	    EVP_Digest(key.data, key.len, md, &mdlen, EVP_sha256(), NULL) == 1 && mdlen >= 12 &&
 	    snprintf(out, n, "%s/tls-%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x.session",
