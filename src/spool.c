@@ -2,11 +2,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bounds.h"
+#include "buf.h"
+#include "queue.h"
 
 /* The normaliser's state between input chunks. */
 struct norm {
@@ -184,25 +187,46 @@ static int norm_finish(struct norm *n)
 	return norm_flush(n);
 }
 
+/* A nameless file in `dir` (O_TMPFILE, so a kill leaves nothing behind),
+ * else one removed at once; -1 with errno. */
+static int nameless_file(const char *dir)
+{
+	char path[4096];
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd;
+	if (snprintf(path, sizeof path, "%s/postern.XXXXXX", dir) >= (int)sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);   /* private from now on, and gone when we exit */
+	return fd;
+}
+
+/* The queue's own tmp/ folder, where only the user writes (a shared /tmp
+ * that another user fills cannot stop the mail); else $TMPDIR, or /tmp. */
 int spool_tempfile(struct err *e)
 {
 	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	size_t dl;
-	int fd;
+	struct buf q;
+	struct err ignored;
+	int fd = -1;
 
-	if (!dir || *dir != '/')
+	buf_init(&q, 4096);
+	if (queue_dir(&q, &ignored) == 0 && buf_appends(&q, "/tmp") == 0)
+		fd = nameless_file(q.data);
+	buf_free(&q);
+	if (fd >= 0)
+		return fd;
+	if (!dir || *dir != '/' || strlen(dir) > 4000)
 		dir = "/tmp";
-	dl = strlen(dir);
-	if (dl > sizeof path - 32)
-		dir = "/tmp", dl = 4;
-	memcpy(path, dir, dl);
-	memcpy(path + dl, "/postern.XXXXXX", 16);
-	fd = mkostemp(path, O_CLOEXEC);
+	fd = nameless_file(dir);
 	if (fd < 0)
-		return err_set(e, ERR_CANTCREAT, "spool: cannot create a temporary file in %s: %s",
-			       dir, strerror(errno));
-	unlink(path);   /* private from now on, and gone when we exit */
+		return err_set(e, ERR_CANTCREAT, "spool: cannot create a temporary file in the queue "
+			       "folder or in %s: %s", dir, strerror(errno));
 	return fd;
 }
 

@@ -147,9 +147,16 @@ if command -v unshare >/dev/null && [ "$(id -u)" = 0 ] && [ -d /var/tmp ]; then
 	out=$(HOME=$ro/home XDG_STATE_HOME=$ro/home/state unshare -m sh -c \
 		'mount -t tmpfs -o ro none /tmp && exec "$1" -C "$2" -bp' sh "$ro/postern" "$ro/p.ini" 2>&1)
 	rc=$?
+	# The message is spooled in the queue's own folder, not /tmp.
+	qout=$(printf 'Subject: x\n\nbody\n' | env -u TMPDIR HOME=$ro/home XDG_STATE_HOME=$ro/home/state \
+		unshare -m sh -c 'mount -t tmpfs -o ro none /tmp && exec "$1" -C "$2" -odq a@example.test' \
+		sh "$ro/postern" "$ro/p.ini" 2>&1)
+	qrc=$?
+	queued=$(ls "$ro/home/state/postern/queue" 2>/dev/null | grep -c '\.env$')
 	rm -rf "$ro"
 	is "$rc" 0 "a read-only /tmp: the configuration still loads (-bp exits 0)"
 	like "$out" "Mail queue is empty" "a read-only /tmp: -bp works"
+	is "$qrc $queued" "0 1" "a read-only /tmp: a message is still read and queued (spooled in the queue's folder) $qout"
 else
 	ok 1 "a read-only /tmp: needs root, unshare and /var/tmp"
 fi
