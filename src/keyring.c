@@ -249,12 +249,12 @@ static int lookup_both(SecretService *svc, enum keyring_kind kind, const char *h
 	int mine, theirs;
 
 	attrs = attributes(&postern_schema, "host", host, "user", user, "protocol", protocols[kind],
-			   NULL);
+			   (char *)NULL);
 	mine = search(svc, &postern_schema, attrs, c, out, g);
 	attributes_free(attrs);
 	if (mine < 0 || mine == FOUND || kind != KEYRING_PASSWORD)
 		return mine;
-	attrs = attributes(&msmtp_schema, "host", host, "service", "smtp", "user", user, NULL);
+	attrs = attributes(&msmtp_schema, "host", host, "service", "smtp", "user", user, (char *)NULL);
 	theirs = search(svc, &msmtp_schema, attrs, c, out, g);
 	attributes_free(attrs);
 	if (theirs < 0 || theirs == FOUND)
@@ -306,7 +306,7 @@ int keyring_store(enum keyring_kind kind, const char *account, const char *host,
 		return -1;
 	snprintf(label, sizeof label, "postern: %s%s (%s)", account, labels[kind], host);
 	attrs = attributes(&postern_schema, "host", host, "user", user, "protocol", protocols[kind],
-			   NULL);
+			   (char *)NULL);
 	watchdog_start(&w, timeout);
 	if (!lib->secret_password_storev_sync(&postern_schema, attrs, SECRET_COLLECTION_DEFAULT, label,
 					      secret, w.cancel, &g))
@@ -327,7 +327,7 @@ int keyring_forget(enum keyring_kind kind, const char *host, const char *user, l
 	if (keyring_open(e) < 0)
 		return -1;
 	attrs = attributes(&postern_schema, "host", host, "user", user, "protocol", protocols[kind],
-			   NULL);
+			   (char *)NULL);
 	watchdog_start(&w, timeout);
 	rc = lib->secret_password_clearv_sync(&postern_schema, attrs, w.cancel, &g) ? 1 : 0;
 	if (g)

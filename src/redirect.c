@@ -139,6 +139,8 @@ int redirect_wait(int listener, int also, long long deadline, redirect_check our
 	struct pollfd p[2 + CLIENTS_MAX];
 	int n = 0, rc = 0;
 
+	memset(c, 0, sizeof c);
+
 	while (rc == 0) {
 		int i, r, polled = n;
 		p[0] = (struct pollfd){.fd = listener, .events = POLLIN};
