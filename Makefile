@@ -39,14 +39,14 @@ PROBES  := strlcpy explicit_bzero strtonum
 # run a real gnome-keyring-daemon under dbus-run-session (dbus-daemon), lock it
 # with gdbus (libglib2.0-bin) and store msmtp-style items with secret-tool;
 # its unlock prompt (gcr) shows on Xvfb and is answered with xdotool.
-# make lint (part of make check) runs cppcheck.
+# make lint (part of make check) runs cppcheck and clang-tidy.
 # The OAuth2 tests run npm's smtp-server (XOAUTH2, OAUTHBEARER) under nodejs,
 # installed from tests/node/package-lock.json, and play the browser with curl.
 BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev \
 	libjansson-dev libcurl4-openssl-dev libunistring-dev
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
 	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl \
-	gcr xvfb xdotool cppcheck
+	gcr xvfb xdotool cppcheck clang-tidy
 # make bench: its own deps (no node, no keyring), msmtp as the reference client,
 # valgrind for instruction counts, iproute2 for the delay line's namespace.
 # msmtp's package asks whether to enable its AppArmor profile: no.
@@ -142,13 +142,15 @@ bench: bench-deps
 	$(MAKE) all $(BENCH_TOOLS)
 	BUILD=$(abspath $(BUILD)) bash tests/bench/run.sh
 
-# The banned-function grep, and cppcheck (warnings, portability and
-# performance; --inline-suppr lets a reasoned "cppcheck-suppress" stand).
-lint:
+# The banned-function grep, cppcheck (warnings, portability and
+# performance; --inline-suppr lets a reasoned "cppcheck-suppress" stand) and
+# clang-tidy with the checks of .clang-tidy, every finding an error.
+lint: $(BUILD)/sysdeps.h
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|sscanf|strtok)\s*\(' src/*.c src/*.h \
 		|| (echo "lint: banned function above"; exit 1)
 	cppcheck --std=c11 --enable=warning,portability,performance --inline-suppr --quiet \
 		--error-exitcode=1 -D_GNU_SOURCE -I src -I compat src compat
+	clang-tidy --quiet $(sort $(wildcard src/*.c compat/*.c)) -- -std=c11 $(CPPFLAGS_ALL) 2>/dev/null
 
 install: postern
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

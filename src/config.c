@@ -700,7 +700,7 @@ static int load_sections(struct loader *l, struct config *c, const struct stat *
 		return err_set(l->e, ERR_CONFIG, "%s: no account section (such as [work]) defined", l->path);
 	if (c->default_account) {
 		for (int i = 0; i < c->naccounts; i++)
-			if (strcasecmp(c->accounts[i].name, c->default_account) == 0)
+			if (c->accounts[i].name && strcasecmp(c->accounts[i].name, c->default_account) == 0)
 				return 0;
 		return bad_value(l, GLOBAL_SECTION, "account", "names no [section] in this file");
 	}

@@ -66,7 +66,7 @@ static void keep_first_line(struct buf *out)
 		explicit_bzero(nl, out->len - keep);
 		out->len = keep;
 	}
-	if (out->len && out->data[out->len - 1] == '\r')
+	if (out->data && out->len && out->data[out->len - 1] == '\r')
 		out->data[--out->len] = '\0';
 }
 

@@ -424,9 +424,12 @@ static int pick_sender(struct envelope *env, const struct options *o, const stru
 		env->sender = strdup(a->from);
 		bad = ERR_CONFIG, origin = "account from";
 	} else if ((hdr = envelope_from_header(h))) {
-		env->sender = strchr(hdr, '@') ? hdr : qualify_sender_name(aliases, hdr, a);
-		if (env->sender != hdr)
+		if (strchr(hdr, '@')) {
+			env->sender = hdr;
+		} else {
+			env->sender = qualify_sender_name(aliases, hdr, a);
 			free(hdr);
+		}
 		bad = ERR_DATA, origin = "header From";
 	}
 	if (!env->sender)

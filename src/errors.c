@@ -34,7 +34,7 @@ static void err_sanitize(char *s)
 			*s = '?';
 }
 
-int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
+void err_setf(struct err *e, enum err_kind kind, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -44,10 +44,9 @@ int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
 	err_sanitize(e->msg);
-	return -1;
 }
 
-int err_prefix(struct err *e, const char *fmt, ...)
+void err_prefixf(struct err *e, const char *fmt, ...)
 {
 	char old[ERR_MSG_MAX];
 	size_t n;
@@ -63,10 +62,9 @@ int err_prefix(struct err *e, const char *fmt, ...)
 		strncat(e->msg + n + 2, old, sizeof e->msg - n - 3);
 	}
 	err_sanitize(e->msg);
-	return -1;
 }
 
-int err_append(struct err *e, const char *fmt, ...)
+void err_appendf(struct err *e, const char *fmt, ...)
 {
 	size_t n = strlen(e->msg);
 	va_list ap;
@@ -78,7 +76,6 @@ int err_append(struct err *e, const char *fmt, ...)
 		va_end(ap);
 		err_sanitize(e->msg);
 	}
-	return -1;
 }
 
 int err_exit_code(enum err_kind kind)

@@ -40,16 +40,19 @@ struct err {
 };
 
 /* Sets kind and a formatted message; returns -1 so callers can
- * `return err_set(...)`. */
-int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
+ * `return err_set(...)`. The three are macros around the functions below
+ * so that the -1 is visible where they are used (static analysis then
+ * knows a failing path fails). */
+#define err_set(...) ({ err_setf(__VA_ARGS__); -1; })
 /* Prefixes the existing message with "PREFIX: " (keeps the kind); returns -1. */
-int err_prefix(struct err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
+#define err_prefix(...) ({ err_prefixf(__VA_ARGS__); -1; })
 /* Appends "; DETAIL" to the existing message (keeps the kind); returns -1. */
-int err_append(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define err_append(...) ({ err_appendf(__VA_ARGS__); -1; })
+
+void err_setf(struct err *e, enum err_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void err_prefixf(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void err_appendf(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The sysexits code for a kind (0 for ERR_NONE). */
 int err_exit_code(enum err_kind kind);

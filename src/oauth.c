@@ -266,7 +266,7 @@ static int usable(const struct oauth_tokens *t, const char *rejected)
  * whatever XDG_STATE_HOME a desktop session or cron sets. */
 static int lock_path(const struct account *a, struct buf *path, struct err *e)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned char md[EVP_MAX_MD_SIZE] = {0};
 	unsigned int n = 0;
 	const char *home = getenv("HOME");
 	struct buf key;

@@ -58,8 +58,8 @@ static int stream_body(struct conn *c, const struct message_source *src, struct 
 
 	body_init(&st);
 	buf_init(&out, 2 * (HEADER_SECTION_MAX + SPOOL_CHUNK) + 8);
-	log_info("sending the message: %lld bytes", (long long)(src->header_block->len +
-		 (size_t)(src->body_end - src->body_off)));
+	log_info("sending the message: %lld bytes", (long long)src->header_block->len +
+		 (long long)(src->body_end - src->body_off));
 	if (body_stuff(&st, src->header_block->data, src->header_block->len, &out) < 0)
 		rc = err_set(e, ERR_DATA, "DATA: header section too large");
 	while (rc == 0 && off < src->body_end) {
@@ -272,7 +272,7 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, struct e
 	       struct session_job *jobs, int n, struct reply *r, const struct session_hooks *h)
 {
 	int j = 0, oldest = 0, k;
-	struct err *e = &jobs[0].err;
+	struct err *e;
 	/* A 7-bit copy: only ever of the newest message, and nothing goes
 	 * behind it, so the next message settled is the one it belongs to. */
 	struct downgrade copy;

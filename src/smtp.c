@@ -68,7 +68,8 @@ int smtp_cmd(struct smtp *s, size_t shown, const char *fmt, ...)
 		return err_set(s->t->e, ERR_SOFTWARE, "command longer than %d bytes", CMD_LINE_MAX);
 	}
 	log_transcript(LOG_TO_SERVER, line, (size_t)n, shown);
-	memcpy(line + n, "\r\n", 2);
+	line[n] = '\r';
+	line[n + 1] = '\n';
 	n = buf_append(&s->out, line, (size_t)n + 2);
 	explicit_bzero(line, sizeof line);
 	return n < 0 ? err_set(s->t->e, ERR_SOFTWARE, "too many commands queued") : 0;
