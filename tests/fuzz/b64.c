@@ -3,7 +3,9 @@
  *  - the decoder is strict (whole padded quanta, zero spare bits), so
  *    whatever it accepts encodes back to exactly the same text;
  *  - the encoded words of any text are each at most 75 characters,
- *    7-bit, and decode back to the text in order. */
+ *    7-bit, fit (n / 42 + 1) * 76 characters in all (no word is cut
+ *    short but to keep a UTF-8 sequence whole), and decode back to the
+ *    text in order. */
 #include "b64.h"
 #include "fuzz.h"
 
@@ -41,7 +43,9 @@ static void encoded_words(const char *p, size_t n)
 	struct buf w, text;
 	const char *s, *end;
 
-	buf_init(&w, 4 * n + 64);
+	/* Words of at least 42 octets (45, less a UTF-8 sequence), each at
+	 * most 76 characters with its space: no amplification of odd text. */
+	buf_init(&w, (n / 42 + 1) * 76);
 	buf_init(&text, n + 1);
 	FUZZ_CHECK(b64_encoded_words(&w, p, n) == 0, "encoded words fit");
 	s = w.data ? w.data : "";

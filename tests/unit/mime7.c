@@ -702,8 +702,8 @@ static void test_long_display_names(void)
 	like(r.out.data, "?=\r\n =?UTF-8?B?", "long display name: folded between encoded words");
 	buf_free(&r.out);
 
-	/* As the fuzzer found it: a run of bytes that are not UTF-8 makes one
-	 * short encoded word each. */
+	/* As the fuzzer found it: a run of bytes that are not UTF-8 (which
+	 * once made one short encoded word each). */
 	buf_reset(&msg);
 	if (buf_appends(&msg, "From:J\xc3\xb6rg") < 0)
 		abort();
