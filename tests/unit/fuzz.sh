@@ -5,7 +5,9 @@
 . "$TOP/tests/lib/common.sh"
 
 FUZZ_BUILD=${FUZZ_BUILD:-$TOP/build-fuzz}
-make -s -C "$TOP" --no-print-directory fuzz-build >"$TEST_TMP/build.log" 2>&1
+# Its own make: not the jobserver of a make that may have started tests/run.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$TOP" --no-print-directory fuzz-build \
+	>"$TEST_TMP/build.log" 2>&1
 rc=$?
 ok $rc "the fuzz targets build (clang-14, libFuzzer)"
 [ $rc -eq 0 ] || sed 's/^/#   /' "$TEST_TMP/build.log" | tail -n 20
