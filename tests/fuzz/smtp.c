@@ -164,6 +164,8 @@ static void run(struct smtp *s, struct batch *b, struct input *in, struct reply 
 			b->copy = b->m[j];
 			b->copy.o.has_8bit = b->copy.o.long_lines = b->copy.o.utf8_headers = 0;
 			b->copy.o.body_type = BODY_7BIT;
+			if (!downgrade_ok)   /* as downgrade_make's refusal sets it */
+				err_set(&b->err[j], ERR_DATA, "fuzz: no 7-bit copy");
 			act = smtp_downgraded(s, downgrade_ok ? &b->copy : NULL);
 			break;
 		case SMTP_RECONNECT:
