@@ -6,7 +6,7 @@
 
 FUZZ_BUILD=${FUZZ_BUILD:-$TOP/build-fuzz}
 # Its own make: not the jobserver of a make that may have started tests/run.
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$TOP" --no-print-directory fuzz-build \
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$TOP" --no-print-directory FUZZ_BUILD="$FUZZ_BUILD" fuzz-build \
 	>"$TEST_TMP/build.log" 2>&1
 rc=$?
 ok $rc "the fuzz targets build (clang-14, libFuzzer)"
