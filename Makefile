@@ -3,6 +3,7 @@
 #   make deps     install every build and test dependency (Debian, apt-get)
 #   make check    deps, build, run every test (ends with "N passed, N failed")
 #   make asan     the whole suite against an AddressSanitizer + UBSan build
+#   make fuzz     each libFuzzer target for FUZZ_SECONDS (default 60) from its corpus
 #   make demo     deliver a message through a private local Postfix
 #   make bench    one table of figures against msmtp and a minimal OpenSSL client
 #                 (not part of check; root; a few minutes; see tests/bench/run.sh)
@@ -46,7 +47,7 @@ BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-de
 	libjansson-dev libcurl4-openssl-dev libunistring-dev
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
 	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl \
-	gcr xvfb xdotool cppcheck clang-tidy
+	gcr xvfb xdotool cppcheck clang-tidy clang-14 libclang-rt-14-dev
 # make bench: its own deps (no node, no keyring), msmtp as the reference client,
 # valgrind for instruction counts, iproute2 for the delay line's namespace.
 # msmtp's package asks whether to enable its AppArmor profile: no.
@@ -54,7 +55,8 @@ BENCH_DEBS = postfix sasl2-bin libsasl2-modules openssl ca-certificates iproute2
 BENCH_TOOLS = $(addprefix $(BUILD)/bench/,delayline measure tcprtt minimal_tls)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps check test unit asan demo install clean lint bench bench-deps
+.PHONY: all deps check test unit asan demo install clean lint bench bench-deps fuzz fuzz-build \
+	fuzz-targets fuzz-regress
 
 all: postern
 
@@ -102,7 +104,7 @@ tests/node/node_modules/.installed: tests/node/package-lock.json
 	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: all unit
+test: all unit fuzz-build
 	BUILD=$(abspath $(BUILD)) tests/run $(T)
 
 check: deps
@@ -115,6 +117,41 @@ asan:
 
 build-asan/postern: $(BUILD)/src/main.o $(BUILD)/libpostern.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# libFuzzer targets (tests/fuzz/NAME.c, seeds in tests/fuzz/corpus/NAME/):
+# the library is built again with clang in build-fuzz/, instrumented for
+# coverage, ASan and UBSan, and each target links it. `make check` runs
+# every target once over its corpus (tests/unit/fuzz.sh); `make fuzz` runs
+# each for FUZZ_SECONDS, keeping what it finds in build-fuzz/found/NAME/.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build-fuzz
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c))
+FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+		CFLAGS="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" fuzz-targets
+
+fuzz-targets: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_NAMES))
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libpostern.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) $(CPPFLAGS_ALL) -iquote tests/fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+		-o $@ $< $(BUILD)/libpostern.a $(LIBS)
+
+fuzz-regress: fuzz-build
+	bash tests/unit/fuzz.sh
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_BUILD)/found/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		nice -n 10 $(FUZZ_BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 \
+			-artifact_prefix=$(FUZZ_BUILD)/found/$$t- \
+			$(FUZZ_BUILD)/found/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 demo: deps
 	$(MAKE) all
@@ -160,4 +197,4 @@ install: postern
 	install -m 644 man/postern.ini.5 $(DESTDIR)$(MANDIR)/man5/postern.ini.5
 
 clean:
-	rm -rf build build-asan postern
+	rm -rf build build-asan build-fuzz postern

@@ -72,9 +72,15 @@ int b64_encoded_words(struct buf *out, const char *text, size_t n)
 	size_t off = 0;
 
 	while (off < n) {
-		size_t take = n - off < 45 ? n - off : 45;   /* 45 octets: 60 characters of base64 */
-		while (take > 1 && off + take < n && ((unsigned char)text[off + take] & 0xc0) == 0x80)
-			take--;
+		size_t take = n - off < 45 ? n - off : 45, k = take;   /* 45 octets: 60 characters of base64 */
+		/* Back to the start of a UTF-8 sequence the cut would split: at
+		 * most 3 bytes, the longest a sequence continues. A longer run of
+		 * continuation bytes is no sequence and is cut where it falls
+		 * (one word per byte would make 16 characters of each). */
+		while (k + 3 > take && k > 1 && off + k < n && ((unsigned char)text[off + k] & 0xc0) == 0x80)
+			k--;
+		if (off + k >= n || ((unsigned char)text[off + k] & 0xc0) != 0x80)
+			take = k;
 		if ((off && buf_appends(out, " ") < 0) || buf_appends(out, "=?UTF-8?B?") < 0 ||
 		    b64_encode(out, text + off, take) < 0 || buf_appends(out, "?=") < 0)
 			return -1;

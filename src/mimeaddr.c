@@ -104,6 +104,31 @@ static int mailbox(struct buf *out, const struct addr *a)
 	return rc;
 }
 
+/* Appends one mailbox's text, folding before a blank (RFC 5322 2.2.3)
+ * where the line would pass 78 columns: a long display name, or the
+ * encoded words of one, then keeps every line short (RFC 5322 2.1.1, RFC
+ * 2047 section 2). */
+static int put_folded(struct buf *out, const char *p, size_t n, size_t *col)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t w = i + 1;   /* p[i] starts the first word, or is the blank before one */
+		while (w < n && p[w] != ' ' && p[w] != '\t')
+			w++;
+		if ((p[i] == ' ' || p[i] == '\t') && *col > 1 && *col + (w - i) > 78) {
+			if (buf_append(out, "\r\n", 2) < 0)
+				return -1;
+			*col = 0;
+		}
+		if (buf_append(out, p + i, w - i) < 0)
+			return -1;
+		*col += w - i;
+		i = w;
+	}
+	return 0;
+}
+
 int mimeaddr_field(struct buf *out, const char *name, size_t nlen, const char *value, size_t vlen)
 {
 	struct addr_list l = {0};
@@ -124,8 +149,7 @@ int mimeaddr_field(struct buf *out, const char *name, size_t nlen, const char *v
 		else if (rc == 0)
 			rc = buf_appends(out, i ? ", " : " "), col += i ? 2 : 1;
 		if (rc == 0)
-			rc = buf_append(out, one.data, one.len);
-		col += one.len;
+			rc = put_folded(out, one.data ? one.data : "", one.len, &col);
 	}
 	if (rc == 0)
 		rc = buf_appends(out, "\r\n");

@@ -274,6 +274,14 @@ static int opts_line(struct envelope_opts *o, const char *key, const char *v)
 	return 1;
 }
 
+/* A text value, said once: a second one is not a file postern wrote. */
+static int set_once(char **slot, const char *v)
+{
+	if (*slot)
+		return -1;
+	return (*slot = strdup(v)) ? 0 : -1;
+}
+
 static int env_line(struct queue_entry *qe, const char *key, const char *v)
 {
 	const char *errstr = NULL;
@@ -282,13 +290,13 @@ static int env_line(struct queue_entry *qe, const char *key, const char *v)
 	if (rc <= 0)
 		return rc;
 	if (strcmp(key, "account") == 0)
-		return (qe->account = strdup(v)) ? 0 : -1;
+		return set_once(&qe->account, v);
 	if (strcmp(key, "sender") == 0)
-		return (qe->sender = strdup(v)) ? 0 : -1;
+		return set_once(&qe->sender, v);
 	if (strcmp(key, "rcpt") == 0)
 		return addr_list_add(&qe->rcpts, NULL, v);
 	if (strcmp(key, "error") == 0)
-		return (qe->error = strdup(v)) ? 0 : -1;
+		return set_once(&qe->error, v);
 	if (strcmp(key, "first") == 0)
 		qe->first = strtonum(v, 0, 1LL << 40, &errstr);
 	else if (strcmp(key, "next") == 0)

@@ -20,10 +20,10 @@ static const struct {
 } mechs[SASL_MECH_COUNT] = {
 	[SASL_OAUTHBEARER] = {"OAUTHBEARER", 2, AUTH_OAUTHBEARER, 1},
 	[SASL_XOAUTH2] = {"XOAUTH2", 1, AUTH_XOAUTH2, 1},
-	[SASL_SCRAM_SHA256] = {"SCRAM-SHA-256", 4, AUTH_SCRAM},
-	[SASL_PLAIN] = {"PLAIN", 3, AUTH_PLAIN},
-	[SASL_CRAM_MD5] = {"CRAM-MD5", 2, AUTH_CRAM},
-	[SASL_LOGIN] = {"LOGIN", 1, AUTH_LOGIN},
+	[SASL_SCRAM_SHA256] = {"SCRAM-SHA-256", 4, AUTH_SCRAM, 0},
+	[SASL_PLAIN] = {"PLAIN", 3, AUTH_PLAIN, 0},
+	[SASL_CRAM_MD5] = {"CRAM-MD5", 2, AUTH_CRAM, 0},
+	[SASL_LOGIN] = {"LOGIN", 1, AUTH_LOGIN, 0},
 };
 
 unsigned sasl_mech_bit(const char *name, size_t len)

@@ -146,11 +146,45 @@ static void test_limit(void)
 	buf_free(&b);
 }
 
+/* RFC 2047 encoded words for a phrase: 45 octets of text a word at most,
+ * never splitting a UTF-8 sequence. */
+static void test_encoded_words(void)
+{
+	struct buf b, text;
+	int words = 1;
+
+	buf_init(&b, 4096);
+	ok(b64_encoded_words(&b, "J\xc3\xb6rg", 5) == 0 && strcmp(b.data, "=?UTF-8?B?SsO2cmc=?=") == 0,
+	   "a short name is one encoded word");
+	buf_reset(&b);
+	buf_init(&text, 256);
+	for (int i = 0; i < 22; i++)   /* 44 octets, then a 2-octet sequence across octet 45 */
+		if (buf_append(&text, "\xc3\xa9", 2) < 0)
+			return;
+	if (buf_appends(&text, "\xc3\xa9x") < 0)
+		return;
+	ok(b64_encoded_words(&b, text.data, text.len) == 0 && strchr(b.data, ' ') &&
+	   strcmp(strchr(b.data, ' '), " =?UTF-8?B?w6l4?=") == 0,
+	   "a UTF-8 sequence across octet 45 is not split: it starts the next word");
+	buf_reset(&b);
+	buf_reset(&text);
+	for (int i = 0; i < 100; i++)   /* not UTF-8: no sequence to keep whole */
+		if (buf_append(&text, "\x8c", 1) < 0)
+			return;
+	ok(b64_encoded_words(&b, text.data, text.len) == 0, "100 stray continuation bytes: encoded");
+	for (const char *p = b.data; p && (p = strchr(p, ' ')); p++)
+		words++;
+	is_int(words, 3, "100 stray continuation bytes make words of 45 octets, not one word each");
+	buf_free(&b);
+	buf_free(&text);
+}
+
 int main(void)
 {
 	test_vectors();
 	test_binary();
 	test_invalid();
 	test_limit();
+	test_encoded_words();
 	return done_testing();
 }

@@ -364,7 +364,6 @@ static void test_plain_utf8(void)
 	like(r.out.data, "\r\n--=20\r\n", "a signature separator keeps its dashes, its space encoded");
 	buf_free(&r.out);
 	buf_free(&msg);
-	buf_free(&dec);
 }
 
 static void test_latin1(void)
@@ -567,7 +566,6 @@ static void test_nested(void)
 	     "nested: the clean part after the nested multipart is unchanged");
 	buf_free(&r.out);
 	buf_free(&msg);
-	buf_free(&dec);
 }
 
 static const struct {
@@ -660,6 +658,66 @@ static void test_address_fields(void)
 	like(r.out.data, "To: a@example.com, ", "To: the plain address first, as it was");
 	like(r.out.data, "plain <p@example.com>\r\n", "To: an ASCII display name kept as written");
 	buf_free(&r.out);
+}
+
+/* The longest line of field `name` in p (its first line and its folds). */
+static size_t field_longest(const char *p, const char *name)
+{
+	const char *at = strstr(p, name), *eol;
+	size_t longest = 0;
+
+	for (; at; at = eol[2] == ' ' || eol[2] == '\t' ? eol + 2 : NULL) {
+		if (!(eol = strstr(at, "\r\n")))
+			return (size_t)-1;
+		if ((size_t)(eol - at) > longest)
+			longest = (size_t)(eol - at);
+	}
+	return longest;
+}
+
+/* A long 8-bit display name becomes many encoded words: they are folded,
+ * not left on one line over 998 octets (found by tests/fuzz/mime.c). */
+static void test_long_display_names(void)
+{
+	struct buf msg;
+	struct result r;
+
+	buf_init(&msg, BIG);
+	if (buf_appends(&msg, "From: ") < 0)
+		abort();
+	for (int i = 0; i < 12; i++)   /* 12 lines of 50 characters, folded */
+		if (buf_appends(&msg, i ? "\r\n \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" : "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9") < 0 ||
+		    buf_appends(&msg, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+				"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+				"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+				"\xc3\xa9\xc3\xa9") < 0)
+			abort();
+	if (buf_appends(&msg, " <j@example.com>\r\nSubject: x\r\n\r\nbody\r\n") < 0)
+		abort();
+	run(msg.data, msg.len, &r);
+	is_int(r.rc, 0, "a From display name of 600 8-bit characters: downgraded");
+	ok(r.rc == 0 && clean(r.out.data, r.out.len, 998) == NULL, "long display name: all 7-bit, short lines");
+	ok(r.rc == 0 && field_longest(r.out.data, "From:") <= 78,
+	   "long display name: the encoded words are folded, no From line over 78 octets");
+	like(r.out.data, "?=\r\n =?UTF-8?B?", "long display name: folded between encoded words");
+	buf_free(&r.out);
+
+	/* As the fuzzer found it: a run of bytes that are not UTF-8 (which
+	 * once made one short encoded word each). */
+	buf_reset(&msg);
+	if (buf_appends(&msg, "From:J\xc3\xb6rg") < 0)
+		abort();
+	for (int i = 0; i < 100; i++)
+		if (buf_append(&msg, "\x8c", 1) < 0)
+			abort();
+	if (buf_appends(&msg, "<j@example.com>\r\n\r\n") < 0)
+		abort();
+	run(msg.data, msg.len, &r);
+	is_int(r.rc, 0, "a display name of 100 stray UTF-8 continuation bytes: downgraded");
+	ok(r.rc == 0 && field_longest(r.out.data, "From:") <= 78,
+	   "stray continuation bytes: no From line over 78 octets");
+	buf_free(&r.out);
+	buf_free(&msg);
 }
 
 static void test_refusals(void)
@@ -760,7 +818,6 @@ static void check_subject(const char *subject, const char *name)
 	   "%s: a 7-bit body is left alone", name);
 	buf_free(&r.out);
 	buf_free(&msg);
-	buf_free(&dec);
 }
 
 static void test_subjects(void)
@@ -1046,6 +1103,7 @@ int main(void)
 	test_multipart_mixed();
 	test_nested();
 	test_address_fields();
+	test_long_display_names();
 	test_refusals();
 	test_long_refused();
 	test_depth();
