@@ -47,7 +47,7 @@ BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-de
 	libjansson-dev libcurl4-openssl-dev libunistring-dev
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
 	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl \
-	gcr xvfb xdotool cppcheck clang-tidy clang-14 libclang-rt-14-dev
+	gcr xvfb xdotool cppcheck clang-tidy clang-14 libclang-rt-14-dev valgrind
 # make bench: its own deps (no node, no keyring), msmtp as the reference client,
 # valgrind for instruction counts, iproute2 for the delay line's namespace.
 # msmtp's package asks whether to enable its AppArmor profile: no.
@@ -55,7 +55,7 @@ BENCH_DEBS = postfix sasl2-bin libsasl2-modules openssl ca-certificates iproute2
 BENCH_TOOLS = $(addprefix $(BUILD)/bench/,delayline measure tcprtt minimal_tls)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps check test unit asan demo install clean lint bench bench-deps fuzz fuzz-build \
+.PHONY: all deps check test unit asan valgrind demo install clean lint bench bench-deps fuzz fuzz-build \
 	fuzz-targets fuzz-regress
 
 all: postern
@@ -107,8 +107,18 @@ tests/node/node_modules/.installed: tests/node/package-lock.json
 test: all unit fuzz-build
 	BUILD=$(abspath $(BUILD)) tests/run $(T)
 
+# The unit and fault tests run a second time against the AddressSanitizer
+# + UBSan build; the end-to-end ones only in make asan (they add minutes and
+# their paths are the same code the fault tests drive).
 check: deps
 	$(MAKE) lint test
+	$(MAKE) asan T=unit
+	$(MAKE) asan T=fault
+
+# The end-to-end sends under valgrind's memcheck: any error, or a definite
+# leak, makes postern exit 99, which the tests report.
+valgrind: all
+	BUILD=$(abspath $(BUILD)) POSTERN=$(abspath tests/lib/memcheck.sh) tests/run e2e/send
 
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
