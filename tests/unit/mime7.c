@@ -364,6 +364,7 @@ static void test_plain_utf8(void)
 	like(r.out.data, "\r\n--=20\r\n", "a signature separator keeps its dashes, its space encoded");
 	buf_free(&r.out);
 	buf_free(&msg);
+	buf_free(&dec);
 }
 
 static void test_latin1(void)
@@ -566,6 +567,7 @@ static void test_nested(void)
 	     "nested: the clean part after the nested multipart is unchanged");
 	buf_free(&r.out);
 	buf_free(&msg);
+	buf_free(&dec);
 }
 
 static const struct {
@@ -818,6 +820,7 @@ static void check_subject(const char *subject, const char *name)
 	   "%s: a 7-bit body is left alone", name);
 	buf_free(&r.out);
 	buf_free(&msg);
+	buf_free(&dec);
 }
 
 static void test_subjects(void)
