@@ -107,13 +107,15 @@ tests/node/node_modules/.installed: tests/node/package-lock.json
 test: all unit fuzz-build
 	BUILD=$(abspath $(BUILD)) tests/run $(T)
 
-# The unit and fault tests run a second time against the AddressSanitizer
-# + UBSan build; the end-to-end ones only in make asan (they add minutes and
-# their paths are the same code the fault tests drive).
+# The unit and fault tests run first against the AddressSanitizer + UBSan
+# build (the end-to-end ones only in make asan: they add minutes, and their
+# paths are the code the fault tests drive), then the whole suite, whose
+# "N passed, N failed" ends the output.
 check: deps
-	$(MAKE) lint test
+	$(MAKE) lint
 	$(MAKE) asan T=unit
 	$(MAKE) asan T=fault
+	$(MAKE) test
 
 # The end-to-end sends under valgrind's memcheck: any error, or a definite
 # leak, makes postern exit 99, which the tests report.
