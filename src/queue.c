@@ -282,6 +282,16 @@ static int set_once(char **slot, const char *v)
 	return (*slot = strdup(v)) ? 0 : -1;
 }
 
+/* An address read back goes into MAIL or RCPT as written: nothing in it
+ * may end the command or its angle brackets (an entry edited by hand). */
+static int command_safe(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '<' || *p == '>')
+			return 0;
+	return 1;
+}
+
 static int env_line(struct queue_entry *qe, const char *key, const char *v)
 {
 	const char *errstr = NULL;
@@ -292,9 +302,9 @@ static int env_line(struct queue_entry *qe, const char *key, const char *v)
 	if (strcmp(key, "account") == 0)
 		return set_once(&qe->account, v);
 	if (strcmp(key, "sender") == 0)
-		return set_once(&qe->sender, v);
+		return command_safe(v) ? set_once(&qe->sender, v) : -1;
 	if (strcmp(key, "rcpt") == 0)
-		return addr_list_add(&qe->rcpts, NULL, v);
+		return command_safe(v) && *v ? addr_list_add(&qe->rcpts, NULL, v) : -1;
 	if (strcmp(key, "error") == 0)
 		return set_once(&qe->error, v);
 	if (strcmp(key, "first") == 0)

@@ -203,4 +203,13 @@ one_line; ok $? "a 1200-octet header line: one line"
 like "$ERR" "^postern: header X-Token: a line over 998 octets with no blank" \
 	"a 1200-octet header line: the error names the field"
 
+# A CR inside an aliases entry cannot smuggle an address or a command: the
+# entry is refused (78), naming it.
+printf 'list: a@example.test\rb@evil.example\n' >"$TEST_TMP/cr.aliases"
+sed "s|^\[postern\]\$|[postern]\naliases = $TEST_TMP/cr.aliases|" "$CFG" >"$TEST_TMP/cr.ini"
+chmod 600 "$TEST_TMP/cr.ini"
+printf '%s' "$msg" | run_postern -C "$TEST_TMP/cr.ini" list
+is "$RC" 78 "a CR inside an aliases entry: exit 78"
+like "$ERR" "entry 'list'" "a CR inside an aliases entry: the entry is named"
+
 done_testing

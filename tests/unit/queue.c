@@ -1,6 +1,7 @@
 /* Unit tests for queue.c's entry reader: an ID.env as queue_add writes it
  * reads back whole, and one that is not (a repeated key, no magic line, a
- * value out of range) is reported damaged, never half read. */
+ * value out of range, an address that could end its command) is reported
+ * damaged, never half read. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,15 @@ static const struct {
 	{"no recipient is damage", HEAD, -1},
 	{"another magic line is damage", "postern-queue 2\naccount work\n", -1},
 	{"attempts out of range is damage", HEAD "attempts -1\nrcpt a@example.org\n", -1},
+	/* Addresses go into MAIL and RCPT as written: one edited by hand to
+	 * carry a parameter or a second command is damage. */
+	{"a recipient with '>' is damage", HEAD "rcpt a@example.org> NOTIFY=NEVER\n", -1},
+	{"a recipient with a CR is damage", HEAD "rcpt a@example.org\rRCPT TO:<b@example.org\n", -1},
+	{"a sender with '<' is damage", "postern-queue 1\naccount work\nsender <me@example.com\n"
+	 "first 1735732800\nnext 0\nattempts 0\nrcpt a@example.org\n", -1},
+	{"an empty sender (<>) reads", "postern-queue 1\naccount work\nsender \nfirst 1735732800\n"
+	 "next 0\nattempts 0\nrcpt a@example.org\n", 1},
+	{"a UTF-8 recipient reads", HEAD "rcpt j\xc3\xb6rg@b\xc3\xbc" "cher.example\n", 1},
 };
 
 int main(void)
