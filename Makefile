@@ -1,6 +1,7 @@
 # postern: a sendmail-compatible mail submission agent.
 #   make          build ./postern
-#   make deps     install every build and test dependency (Debian, apt-get)
+#   make deps     install every build and test dependency (Debian, apt-get;
+#                 REPLACE_MTA=1 lets Postfix replace another mail server)
 #   make check    deps, build, run every test (ends with "N passed, N failed")
 #   make asan     the whole suite against an AddressSanitizer + UBSan build
 #   make fuzz     each libFuzzer target for FUZZ_SECONDS (default 60) from its corpus
@@ -48,6 +49,8 @@ BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-de
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
 	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl \
 	gcr xvfb xdotool cppcheck clang-tidy clang-14 libclang-rt-14-dev valgrind
+# make demo: a private Postfix with SASL (saslpasswd2) and a certificate (openssl).
+DEMO_DEBS  = postfix sasl2-bin libsasl2-modules openssl ca-certificates
 # make bench: its own deps (no node, no keyring), msmtp as the reference client,
 # valgrind for instruction counts, iproute2 for the delay line's namespace.
 # msmtp's package asks whether to enable its AppArmor profile: no.
@@ -55,7 +58,7 @@ BENCH_DEBS = postfix sasl2-bin libsasl2-modules openssl ca-certificates iproute2
 BENCH_TOOLS = $(addprefix $(BUILD)/bench/,delayline measure tcprtt minimal_tls)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps check test unit asan valgrind demo install clean lint bench bench-deps fuzz fuzz-build \
+.PHONY: all deps demo-deps check test unit asan valgrind demo install clean lint bench bench-deps fuzz fuzz-build \
 	fuzz-targets fuzz-regress
 
 all: postern
@@ -87,14 +90,7 @@ $(BUILD)/tests/unit_%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libpostern.a
 unit: $(UNITS)
 
 deps:
-	@if dpkg-query -W -f='$${Status}\n' $(BUILD_DEBS) $(TEST_DEBS) 2>/dev/null | grep -vq 'install ok installed' \
-		|| [ "$$(dpkg-query -W -f='$${Status}\n' $(BUILD_DEBS) $(TEST_DEBS) 2>/dev/null | wc -l)" -lt \
-		     "$$(echo $(BUILD_DEBS) $(TEST_DEBS) | wc -w)" ]; then \
-		echo "postfix postfix/main_mailer_type select No configuration" | $(SUDO) debconf-set-selections; \
-		$(SUDO) apt-get update -q && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-			$(BUILD_DEBS) $(TEST_DEBS); \
-	else echo "deps: all installed"; fi
+	@sh tests/lib/debs.sh deps $(BUILD_DEBS) $(TEST_DEBS)
 	@# NodeSource's nodejs carries its own npm and conflicts with Debian's.
 	@command -v npm >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q --no-install-recommends npm
@@ -165,20 +161,16 @@ fuzz: fuzz-build
 			$(FUZZ_BUILD)/found/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
-demo: deps
+# The demo needs the build packages and a Postfix, not the test toolchain.
+demo-deps:
+	@sh tests/lib/debs.sh demo-deps $(BUILD_DEBS) $(DEMO_DEBS)
+
+demo: demo-deps
 	$(MAKE) all
 	bash tests/demo.sh
 
 bench-deps:
-	@want="$(BUILD_DEBS) $(BENCH_DEBS)"; \
-	have=$$(dpkg-query -W -f='$${Status}\n' $$want 2>/dev/null | grep -c 'install ok installed'); \
-	if [ "$$have" -lt "$$(echo $$want | wc -w)" ]; then \
-		printf '%s\n' "postfix postfix/main_mailer_type select No configuration" \
-			"msmtp msmtp/apparmor boolean false" | $(SUDO) debconf-set-selections; \
-		$(SUDO) apt-get update -q && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-			-o DPkg::Lock::Timeout=300 $$want; \
-	else echo "bench-deps: all installed"; fi
+	@sh tests/lib/debs.sh bench-deps $(BUILD_DEBS) $(BENCH_DEBS)
 
 # The bench's helpers: the delay line, the wall/RSS wrapper, the RTT probe and
 # the reference client (the only one linked with OpenSSL).
