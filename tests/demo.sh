@@ -25,7 +25,7 @@ mkdir -p "$DIR" || fail "cannot create $DIR"
 "$SH" start "$DIR" || fail "the test smarthost did not start"
 trap '"$SH" stop "$DIR"' EXIT
 . "$DIR/env" || fail "no $DIR/env"
-echo "listening on $SMARTHOST_HOST:$SMARTHOST_PORT_SUBMIT (STARTTLS, AUTH PLAIN/LOGIN as $SMARTHOST_USER)"
+echo "listening on $SMARTHOST_HOST:$SMARTHOST_PORT_SUBMIT (STARTTLS, SASL AUTH as $SMARTHOST_USER: SCRAM-SHA-256, CRAM-MD5, PLAIN, LOGIN)"
 
 # Only this run's message should be read back.
 rm -f "$SMARTHOST_MAILDIR"/new/* "$SMARTHOST_MAILDIR"/cur/*
