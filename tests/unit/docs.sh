@@ -33,4 +33,17 @@ done
 head -n 6 "$TOP/README.md" | grep -qx 'apt-get update && apt-get install -y make && make demo'; ok $? "README starts with the demo command line"
 head -n 6 "$TOP/README.md" | grep -qx 'make check'; ok $? "README's second command line is make check"
 
+# README's list of the build packages is the Makefile's BUILD_DEBS, word
+# for word (a build from a shorter list failed: jansson.h: No such file).
+mk=$(make -s -C "$TOP" -f - print-build-debs <<'EOM' 2>/dev/null
+include Makefile
+print-build-debs:
+	@echo $(BUILD_DEBS)
+EOM
+)
+readme=$(sed -n 's/.*# or only the build packages: //p' "$TOP/README.md")
+ok $([ -n "$mk" ] && [ -n "$readme" ]; echo $?) "the build packages are listed in the Makefile and in README"
+is "$(printf '%s\n' $readme | sort | tr '\n' ' ')" "$(printf '%s\n' $mk | sort | tr '\n' ' ')" \
+	"README's build packages are the Makefile's BUILD_DEBS"
+
 done_testing
