@@ -92,9 +92,11 @@ cat <<EOF
   recipient ($RCPT) from its To: header.
 - It connected to $SMARTHOST_HOST:$SMARTHOST_PORT_SUBMIT, said EHLO, upgraded the
   connection with STARTTLS (checking the server's certificate against
-  $SMARTHOST_CA), said EHLO again and authenticated as "$SMARTHOST_USER" (the AUTH
+  $SMARTHOST_CA), said EHLO again and authenticated as "$SMARTHOST_USER" with the strongest
+  mechanism offered, SCRAM-SHA-256 (the AUTH
   line is redacted in the transcript).
-- It sent MAIL FROM, RCPT TO and DATA; Postfix answered 250 and queued it.
+- It sent MAIL FROM, RCPT TO and the message as one BDAT chunk (CHUNKING,
+  RFC 3030), all in one write; Postfix answered 250 and queued it.
 - Postfix delivered it into $SMARTHOST_MAILDIR, adding Return-Path,
   X-Original-To, Delivered-To and Received (which records "Authenticated
   sender") above the headers postern sent.
