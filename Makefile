@@ -8,12 +8,17 @@
 #   make demo     deliver a message through a private local Postfix
 #   make bench    one table of figures against msmtp and a minimal OpenSSL client
 #                 (not part of check; root; a few minutes; see tests/bench/run.sh)
-#   make install  PREFIX=/usr/local DESTDIR=
+#   make install  PREFIX=/usr/local DESTDIR=  (make install-sendmail: also /usr/sbin/sendmail;
+#                 make uninstall undoes both)
 
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man
+DOCDIR   = $(PREFIX)/share/doc/postern
+USERUNITDIR   = $(PREFIX)/lib/systemd/user
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+SENDMAIL_LINKS = /usr/sbin/sendmail /usr/lib/sendmail
 BUILD   ?= build
 
 CC      ?= cc
@@ -58,7 +63,7 @@ BENCH_DEBS = postfix sasl2-bin libsasl2-modules openssl ca-certificates iproute2
 BENCH_TOOLS = $(addprefix $(BUILD)/bench/,delayline measure tcprtt minimal_tls)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps demo-deps check test unit asan valgrind demo install clean lint bench bench-deps fuzz fuzz-build \
+.PHONY: all deps demo-deps check test unit asan valgrind demo install install-sendmail uninstall clean lint bench bench-deps fuzz fuzz-build \
 	fuzz-targets fuzz-regress
 
 all: postern
@@ -194,11 +199,53 @@ lint: $(BUILD)/sysdeps.h
 	clang-tidy --quiet $(sort $(wildcard src/*.c compat/*.c)) -- -std=c11 $(CPPFLAGS_ALL) 2>/dev/null
 
 install: postern
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 755 postern $(DESTDIR)$(BINDIR)/postern
 	ln -sf postern $(DESTDIR)$(BINDIR)/mailq
+	ln -sf postern $(DESTDIR)$(BINDIR)/newaliases
 	install -m 644 man/postern.1 $(DESTDIR)$(MANDIR)/man1/postern.1
 	install -m 644 man/postern.ini.5 $(DESTDIR)$(MANDIR)/man5/postern.ini.5
+	install -m 644 etc/postern.ini.example etc/aliases.example etc/crontab.example $(DESTDIR)$(DOCDIR)
+	sed 's|/usr/local/bin/postern|$(BINDIR)/postern|' etc/postern-flush.service \
+		>$(DESTDIR)$(USERUNITDIR)/postern-flush.service
+	chmod 644 $(DESTDIR)$(USERUNITDIR)/postern-flush.service
+	install -m 644 etc/postern-flush.timer $(DESTDIR)$(USERUNITDIR)
+	install -m 644 etc/postern.bash-completion $(DESTDIR)$(COMPLETIONDIR)/postern
+
+# postern as the system's sendmail: /usr/sbin/sendmail and /usr/lib/sendmail
+# point at it. A different sendmail already there is refused unless FORCE=1,
+# and then kept as NAME.postern-orig for make uninstall to put back.
+install-sendmail: install
+	@for link in $(SENDMAIL_LINKS); do \
+		t=$(DESTDIR)$$link; \
+		if [ -e "$$t" ] || [ -L "$$t" ]; then \
+			if [ "$$(readlink "$$t")" = "$(BINDIR)/postern" ] || \
+			   [ "$$(readlink -f "$$t")" = "$$(readlink -f $(DESTDIR)$(BINDIR)/postern)" ]; then continue; fi; \
+			if [ "$(FORCE)" != 1 ]; then \
+				echo "install-sendmail: $$link is another program ($$(readlink -f "$$t")); run with FORCE=1 to replace it (it is kept as $$link.postern-orig)" >&2; \
+				exit 1; \
+			fi; \
+			mv -f "$$t" "$$t.postern-orig"; \
+		fi; \
+		install -d "$$(dirname "$$t")"; \
+		ln -s $(BINDIR)/postern "$$t"; \
+		echo "install-sendmail: $$link -> $(BINDIR)/postern"; \
+	done
+
+uninstall:
+	@for link in $(SENDMAIL_LINKS); do \
+		t=$(DESTDIR)$$link; \
+		if [ -L "$$t" ] && [ "$$(readlink "$$t")" = "$(BINDIR)/postern" ]; then \
+			rm -f "$$t"; \
+			if [ -e "$$t.postern-orig" ] || [ -L "$$t.postern-orig" ]; then mv -f "$$t.postern-orig" "$$t"; fi; \
+		fi; \
+	done
+	rm -f $(DESTDIR)$(BINDIR)/postern $(DESTDIR)$(BINDIR)/mailq $(DESTDIR)$(BINDIR)/newaliases \
+		$(DESTDIR)$(MANDIR)/man1/postern.1 $(DESTDIR)$(MANDIR)/man5/postern.ini.5 \
+		$(DESTDIR)$(USERUNITDIR)/postern-flush.service $(DESTDIR)$(USERUNITDIR)/postern-flush.timer \
+		$(DESTDIR)$(COMPLETIONDIR)/postern
+	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build build-asan build-fuzz postern

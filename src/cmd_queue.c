@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alias.h"
 #include "buf.h"
 #include "config.h"
 #include "log.h"
@@ -111,5 +112,39 @@ int cmd_remove(const struct options *o, struct err *e)
 	if (fd >= 0)
 		close(fd);
 	buf_free(&dir);
+	return rc;
+}
+
+/* Expands every name, as a send would: a malformed address, a loop or an
+ * explosion anywhere in the file is found now, not by the mail that uses it. */
+static int check_every_alias(const struct aliases *al, struct err *e)
+{
+	for (int i = 0; i < al->n; i++) {
+		struct addr_list out = {0};
+		int rc = alias_expand(al, al->v[i].name, &out, e);
+		addr_list_free(&out);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cmd_newaliases(const struct options *o, struct err *e)
+{
+	struct config cfg = {0};
+	struct aliases al = {0};
+	char *path = config_find(o->config_file, e);
+	int rc = path && config_load(&cfg, path, e) == 0 ? 0 : -1;
+
+	if (rc == 0 && !cfg.aliases)
+		printf("postern: %s names no aliases file: nothing to check\n", path);
+	else if (rc == 0 && (rc = aliases_load(&al, cfg.aliases, e)) == 0)
+		rc = check_every_alias(&al, e);
+	if (rc == 0 && cfg.aliases)
+		printf("postern: %s: %d aliases, no errors (read as text on every run: no database "
+		       "to build)\n", cfg.aliases, al.n);
+	aliases_free(&al);
+	config_free(&cfg);
+	free(path);
 	return rc;
 }

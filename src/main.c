@@ -89,6 +89,8 @@ int main(int argc, char **argv)
 	}
 	if (called_as(argv[0], "mailq") && o.mode == MODE_SEND)
 		o.mode = MODE_MAILQ;
+	if (called_as(argv[0], "newaliases") && o.mode == MODE_SEND)
+		o.mode = MODE_NEWALIASES;
 	o.stdin_closed = stdin_closed;
 	/* OpenSSL's tables need no freeing at exit: the process ends, and the
 	 * 1.4 M instructions of OPENSSL_cleanup would come after the send. */
@@ -121,6 +123,9 @@ int main(int argc, char **argv)
 		break;
 	case MODE_AUTHORIZE:
 		rc = cmd_authorize(&o, &e);
+		break;
+	case MODE_NEWALIASES:
+		rc = cmd_newaliases(&o, &e);
 		break;
 	}
 	if (rc < 0) {
