@@ -22,6 +22,7 @@ const char args_usage[] =
 	"  -q, --flush   send every queued message that is due (--force: all of them)\n"
 	"  -bp, mailq    list the queue;  --remove ID  delete a queued message\n"
 	"  -bi, newaliases  check the aliases file (there is no database to build)\n"
+	"  -bs           speak SMTP on standard input and output (as sendmail -bs)\n"
 	"  -odq          queue the message without trying to send it now\n"
 	"  --store-password ACCOUNT   put the account's password (for an OAuth2 account:\n"
 	"                its client secret) into the keyring (read without echo, or\n"
@@ -151,7 +152,12 @@ static int args_cluster(struct options *o, const char *arg, const char *next, st
 				o->mode = MODE_NEWALIASES;
 				return 0;
 			}
-			return err_set(e, ERR_USAGE, "option -%s is not supported (only -bm, -bp and -bi)", p);
+			if (strcmp(p, "bs") == 0) {
+				o->mode = MODE_BS;
+				return 0;
+			}
+			return err_set(e, ERR_USAGE, "option -%s is not supported (only -bm, -bp, -bi and "
+				       "-bs)", p);
 		case 'q':
 			if (p[1])
 				return err_set(e, ERR_USAGE, "option -%s is not supported: postern has no "

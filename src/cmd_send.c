@@ -30,6 +30,7 @@ struct send_job {
 	struct envelope env;
 	struct envelope_opts opts;
 	struct buf header_block;
+	struct send_report *report;   /* or NULL: what became of the message */
 };
 
 static int prepare(struct send_job *j, const struct options *o, const struct account **acct,
@@ -142,6 +143,10 @@ static int enqueue(struct send_job *j, const struct account *a, int tried, struc
 		fprintf(stderr, "postern: queued %s: %s; will retry\n", qe.id, e->msg);
 	else
 		log_info("queued %s", qe.id);
+	if (j->report) {
+		j->report->state = SEND_QUEUED;
+		snprintf(j->report->text, sizeof j->report->text, "%s", qe.id);
+	}
 	log_message(1, "queued %s account=%s from=<%s> recipients=%d: %s", qe.id, a->name,
 		    j->env.sender, j->env.rcpts.n, tried ? e->msg : "-odq");
 	return 0;
@@ -205,6 +210,10 @@ static int deliver(struct send_job *j, const struct options *o, const struct acc
 	if (own.done == 1) {
 		log_outcome(j, a, 1, own.final);
 		log_info("delivered to %s: %s", a->host, own.final);
+		if (j->report) {
+			j->report->state = SEND_DELIVERED;
+			snprintf(j->report->text, sizeof j->report->text, "%s", own.final);
+		}
 		return 0;
 	}
 	if (own.done == -1)
@@ -222,19 +231,25 @@ static int deliver(struct send_job *j, const struct options *o, const struct acc
 
 int cmd_send(const struct options *o, struct err *e)
 {
+	if (o->stdin_closed)
+		return err_set(e, ERR_NOINPUT, "message: standard input is closed, so there is no "
+			       "message; nothing sent");
+	return cmd_send_fd(o, STDIN_FILENO, NULL, e);
+}
+
+int cmd_send_fd(const struct options *o, int fd, struct send_report *report, struct err *e)
+{
 	struct send_job j;
 	const struct account *a = NULL;
 	int rc;
 
-	if (o->stdin_closed)
-		return err_set(e, ERR_NOINPUT, "message: standard input is closed, so there is no "
-			       "message; nothing sent");
 	memset(&j, 0, sizeof j);
 	j.spool.fd = -1;
+	j.report = report;
 	buf_init(&j.header_block, 2 * HEADER_SECTION_MAX);
 	/* The message is read first, so that a broken configuration cannot
 	 * lose it: it is saved in dead.letter instead. */
-	rc = spool_read(STDIN_FILENO, o->dot_ends_input, &j.spool, e);
+	rc = spool_read(fd, o->dot_ends_input, &j.spool, e);
 	if (rc == 0)
 		rc = prepare(&j, o, &a, e);
 	if (rc == 0) {

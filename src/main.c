@@ -17,6 +17,7 @@
 
 #include "args.h"
 #include "cmd_authorize.h"
+#include "cmd_bs.h"
 #include "cmd_password.h"
 #include "cmd_queue.h"
 #include "cmd_send.h"
@@ -126,6 +127,9 @@ int main(int argc, char **argv)
 		break;
 	case MODE_NEWALIASES:
 		rc = cmd_newaliases(&o, &e);
+		break;
+	case MODE_BS:
+		rc = cmd_bs(&o, &e);
 		break;
 	}
 	if (rc < 0) {
