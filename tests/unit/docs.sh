@@ -35,7 +35,7 @@ head -n 6 "$TOP/README.md" | grep -qx 'make check'; ok $? "README's second comma
 
 # README's list of the build packages is the Makefile's BUILD_DEBS, word
 # for word (a build from a shorter list failed: jansson.h: No such file).
-mk=$(make -s -C "$TOP" -f - print-build-debs <<'EOM' 2>/dev/null
+mk=$(env -u MAKEFLAGS -u MAKELEVEL make -s --no-print-directory -C "$TOP" -f - print-build-debs <<'EOM' 2>/dev/null
 include Makefile
 print-build-debs:
 	@echo $(BUILD_DEBS)
