@@ -10,6 +10,7 @@
 #include "downgrade.h"
 #include "log.h"
 #include "private.h"
+#include "progress.h"
 #include "queue.h"
 #include "reply.h"
 
@@ -58,6 +59,7 @@ static int stream_body(struct conn *c, const struct message_source *src, struct 
 
 	body_init(&st);
 	buf_init(&out, 2 * (HEADER_SECTION_MAX + SPOOL_CHUNK) + 8);
+	progress_start(src->body_end - src->body_off);
 	log_info("sending the message: %lld bytes", (long long)src->header_block->len +
 		 (long long)(src->body_end - src->body_off));
 	if (body_stuff(&st, src->header_block->data, src->header_block->len, &out) < 0)
@@ -74,6 +76,7 @@ static int stream_body(struct conn *c, const struct message_source *src, struct 
 			break;
 		}
 		off += n;
+		progress_update(off - src->body_off);
 		conn_step(c);
 		if (body_stuff(&st, chunk, (size_t)n, &out) < 0)
 			rc = err_set(e, ERR_SOFTWARE, "DATA: buffer overflow");
@@ -81,6 +84,7 @@ static int stream_body(struct conn *c, const struct message_source *src, struct 
 			rc = -1;
 		buf_reset(&out);
 	}
+	progress_end();
 	if (rc == 0) {
 		conn_step(c);
 		if (body_finish(&st, &out) < 0)
@@ -147,6 +151,7 @@ static int send_range(struct conn *c, struct buf *out, const struct message_sour
 		conn_step(c);
 		rc = conn_write(c, w.data, w.len, e);
 		buf_reset(&w);
+		progress_update(off);
 	}
 	buf_free(&w);
 	return rc;
@@ -173,6 +178,7 @@ static void finish(struct conn *c, struct smtp *s)
 {
 	struct err ignored = {0};
 
+	progress_end();
 	if (!s->abort_connection)
 		(void)flush_out(c, s, &ignored);
 	buf_wipe(&s->out);
@@ -326,11 +332,15 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, struct e
 			act = smtp_body_sent(s);
 			break;
 		case SMTP_SEND_CHUNK:
-			if (s->t->chunk_off == 0)
+			if (s->t->chunk_off == 0) {
 				log_info("sending the message: %lld bytes", (long long)s->t->msg->size);
+				progress_start(s->t->msg->size);
+			}
 			if (send_range(c, &s->out, src, s->t->chunk_off, s->t->chunk_len, e) < 0)
 				goto io_error;
 			act = smtp_chunk_sent(s);
+			if (s->t->last_sent)
+				progress_end();
 			break;
 		case SMTP_MSG_DONE:
 		case SMTP_MSG_FAILED:

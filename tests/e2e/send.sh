@@ -189,4 +189,16 @@ is "$RC" 0 "20 MB message: exit 0"
 f=$(delivered "$to" 60)
 is "$(body_of "$f" | sha256sum)" "$(sed '1,/^$/d' "$TEST_TMP/big.eml" | sha256sum)" "20 MB message: body identical"
 
+# --- progress: a message over 1 MiB shows one line on a terminal, updated
+# in place and erased at the end; nothing when stderr is not a terminal
+{ printf 'Subject: big %s\n\n' "$u"; head -c 3000000 /dev/zero | tr '\0' 'x' | fold -w 76; } >"$TEST_TMP/big.eml"
+if command -v script >/dev/null; then
+	tty_out=$(script -qec "'$POSTERN' -C '$CFG' big-tty-$u@example.test <'$TEST_TMP/big.eml'; echo rc=\$?" /dev/null)
+	like "$tty_out" "postern: sent [0-9.]+ of 3\.[0-9] MB \([0-9.]+ MB/s\)" "progress on a terminal: bytes sent and the rate"
+	like "$tty_out" $'\r\033\\[K' "progress on a terminal: the line is erased at the end"
+	like "$tty_out" "rc=0" "progress on a terminal: the message is sent"
+fi
+run_postern -C "$CFG" "big-pipe-$u@example.test" <"$TEST_TMP/big.eml"
+is "$RC $ERR" "0 " "progress: nothing on stderr when it is not a terminal"
+
 done_testing
