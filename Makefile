@@ -47,14 +47,16 @@ PROBES  := strlcpy explicit_bzero strtonum
 # with gdbus (libglib2.0-bin) and store msmtp-style items with secret-tool;
 # its unlock prompt (gcr) shows on Xvfb and is answered with xdotool.
 # make lint (part of make check) runs cppcheck and clang-tidy. The -bs tests
-# run the real Symfony Mailer (php-cli, php-symfony-mailer).
+# run the real Symfony Mailer (php-cli, php-symfony-mailer); the callers'
+# tests run git send-email (git-email, libmailtools-perl).
 # The OAuth2 tests run npm's smtp-server (XOAUTH2, OAUTHBEARER) under nodejs,
 # installed from tests/node/package-lock.json, and play the browser with curl.
 BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev \
 	libjansson-dev libcurl4-openssl-dev libunistring-dev
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
 	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl \
-	gcr xvfb xdotool cppcheck clang-tidy clang-14 libclang-rt-14-dev valgrind php-cli php-symfony-mailer
+	gcr xvfb xdotool cppcheck clang-tidy clang-14 libclang-rt-14-dev valgrind php-cli php-symfony-mailer \
+	git-email libmailtools-perl
 # make demo: a private Postfix with SASL (saslpasswd2) and a certificate (openssl).
 DEMO_DEBS  = postfix sasl2-bin libsasl2-modules openssl ca-certificates
 # make bench: its own deps (no node, no keyring), msmtp as the reference client,
