@@ -23,7 +23,11 @@ printf '#!/bin/sh\necho "apt-get $*" >>"$TEST_TMP/apt.log"\n' >"$fake/apt-get"
 printf '#!/bin/sh\ncat >/dev/null\n' >"$fake/debconf-set-selections"
 printf '#!/bin/sh\nshift; exec "$@"\n' >"$fake/sudo"
 chmod +x "$fake"/*
-debs() { PATH=$fake:$PATH TEST_TMP=$TEST_TMP sh "$TOP/tests/lib/debs.sh" "$@"; }
+# REPLACE_MTA from the caller (CI sets it) must not decide the cases here.
+debs() {
+	env -u REPLACE_MTA PATH="$fake:$PATH" TEST_TMP="$TEST_TMP" ${ALLOW:+REPLACE_MTA=1} \
+		sh "$TOP/tests/lib/debs.sh" "$@"
+}
 
 rm -f "$TEST_TMP/apt.log"
 out=$(FAKE_INSTALLED="gcc exim4-daemon-light" debs deps gcc postfix 2>&1)
@@ -33,7 +37,7 @@ like "$out" "would remove this machine's mail server, exim4-daemon-light" "the m
 like "$out" "REPLACE_MTA=1" "the message says how to allow it"
 ok $([ ! -e "$TEST_TMP/apt.log" ]; echo $?) "nothing was installed"
 
-out=$(FAKE_INSTALLED="gcc exim4-daemon-light" REPLACE_MTA=1 debs deps gcc postfix 2>&1)
+out=$(FAKE_INSTALLED="gcc exim4-daemon-light" ALLOW=1 debs deps gcc postfix 2>&1)
 is "$?" 0 "with REPLACE_MTA=1: goes on"
 like "$(cat "$TEST_TMP/apt.log")" "install .* postfix" "with REPLACE_MTA=1: postfix is installed"
 
