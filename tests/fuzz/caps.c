@@ -41,19 +41,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	reply_init(&r);
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		int rc;
-		if (len && p[len - 1] == '\r' && nl)
-			len--;
-		rc = len > REPLY_LINE_MAX ? -1 : reply_feed(&r, p, len, &e);
+		size_t len;
+		const char *line = fuzz_line(&p, end, &len);
+		int rc = len > REPLY_LINE_MAX ? -1 : reply_feed(&r, line, len, &e);
 		if (rc > 0 && r.code == 250) {
 			caps_parse(&c, &r);
 			check_caps(&c);
 		}
 		if (rc != 0)
 			reply_reset(&r);
-		p = nl ? nl + 1 : end;
 	}
 	reply_free(&r);
 	return 0;

@@ -85,4 +85,17 @@ static inline char *fuzz_mkdtemp(const char *name, char *out, size_t n)
 	return mkdtemp(out);
 }
 
+/* The next line of [*p, end) as a server sends it: its start, its length
+ * without LF or CRLF in *len; *p moves past it. */
+static inline const char *fuzz_line(const char **p, const char *end, size_t *len)
+{
+	const char *start = *p, *nl = memchr(start, '\n', (size_t)(end - start));
+
+	*len = nl ? (size_t)(nl - start) : (size_t)(end - start);
+	if (*len && nl && start[*len - 1] == '\r')
+		(*len)--;
+	*p = nl ? nl + 1 : end;
+	return start;
+}
+
 #endif

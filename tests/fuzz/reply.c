@@ -36,14 +36,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	reply_init(&r);
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t len;
+		const char *line = fuzz_line(&p, end, &len);
 		int rc;
-		if (len && p[len - 1] == '\r' && nl)
-			len--;
 		if (len > REPLY_LINE_MAX)   /* conn_readline refuses it before reply.c sees it */
 			len = REPLY_LINE_MAX;
-		rc = reply_feed(&r, p, len, &e);
+		rc = reply_feed(&r, line, len, &e);
 		if (rc != 0) {
 			if (rc > 0)
 				check_reply(&r);
@@ -51,7 +49,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				FUZZ_CHECK(e.kind == ERR_PROTOCOL && e.msg[0], "a refusal says why");
 			reply_reset(&r);
 		}
-		p = nl ? nl + 1 : end;
 	}
 	reply_free(&r);
 	return 0;
