@@ -151,6 +151,12 @@ else
 	ok 1 "disk full: cannot mount a tmpfs here # SKIP"
 fi
 
+# arrival_order NAME: the digits N of the Message-IDs <NAME-N-$u@...> in the
+# order Postfix's cleanup logged them, that is the order they came in.
+arrival_order() {
+	grep -o "message-id=<$1-[0-9]-$u@" "$SMARTHOST_LOG" | sed "s/message-id=<$1-\([0-9]\).*/\1/" | tr -d '\n'
+}
+
 # --- a queued message that is due goes before the next one sent
 printf 'From: demo@example.test\nSubject: first\nMessage-ID: <order-1-%s@example.test>\n\none\n' "$u" |
 	run_postern -C "$CFG" -odq "order-$u@example.test"
@@ -160,8 +166,7 @@ printf 'From: demo@example.test\nSubject: second\nMessage-ID: <order-2-%s@exampl
 is "$RC" 0 "the second message is sent"
 is "$(bash "$SMARTHOST" wait-delivery "$SMARTHOST_DIR" "order-$u@example.test" 20 | wc -l)" 2 \
 	"both delivered over that connection"
-is "$(grep -o "message-id=<order-[0-9]-$u@" "$SMARTHOST_LOG" | sed 's/message-id=<order-\([0-9]\).*/\1/' | tr -d '\n')" \
-	"12" "the queued message arrives before the one sent after it"
+is "$(arrival_order order)" "12" "the queued message arrives before the one sent after it"
 
 # --- a series queued within one second goes out in the order it was queued
 rm -f "$QDIR"/*.env "$QDIR"/*.msg
@@ -175,8 +180,7 @@ is "$RC" 0 "postern -q sends the series: exit 0"
 is "$(bash "$SMARTHOST" wait-delivery "$SMARTHOST_DIR" "series-$u@example.test" 20 | wc -l)" 6 \
 	"the series: six messages delivered"
 # Postfix's cleanup logs each message-id in the order the messages came in.
-is "$(grep -o "message-id=<patch-[0-9]-$u@" "$SMARTHOST_LOG" | sed 's/message-id=<patch-\([0-9]\).*/\1/' | tr -d '\n')" \
-	"123456" "the series arrives in the order it was queued"
+is "$(arrival_order patch)" "123456" "the series arrives in the order it was queued"
 
 # --- a backlog goes in flight: 40 queued messages, each behind the one
 # before (RFC 2920 section 3.1), in order, and Postfix takes them all
