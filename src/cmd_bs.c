@@ -28,6 +28,7 @@
 struct bs {
 	char in[SPOOL_CHUNK];
 	size_t pos, len;
+	int ended;                     /* the caller went away (1) or idled out (2) */
 	int greeted;
 	char *sender;                  /* NULL: no MAIL yet */
 	char *rcpt[ADDRS_MAX];
@@ -51,8 +52,9 @@ static void reply(const char *fmt, ...)
 }
 
 /* One line into `line` (CRLF or LF removed): 1, 0 at the end of input or
- * after the idle timeout (*idle set), -1 for a line too long (skipped). */
-static int read_line(struct bs *b, char *line, size_t max, int *idle)
+ * after the idle timeout (b->ended says which), -1 for a line too long
+ * (skipped). */
+static int read_line(struct bs *b, char *line, size_t max)
 {
 	size_t n = 0;
 	int too_long = 0;
@@ -65,14 +67,16 @@ static int read_line(struct bs *b, char *line, size_t max, int *idle)
 			if (pr < 0 && errno == EINTR)
 				continue;
 			if (pr == 0) {
-				*idle = 1;
+				b->ended = 2;
 				return 0;
 			}
 			r = read(STDIN_FILENO, b->in, sizeof b->in);
 			if (r < 0 && errno == EINTR)
 				continue;
-			if (r <= 0)
+			if (r <= 0) {
+				b->ended = 1;
 				return 0;
+			}
 			b->pos = 0;
 			b->len = (size_t)r;
 		}
@@ -249,16 +253,18 @@ static void reply_failure(const struct err *e)
 	for (; (p = strpbrk(p, "45")); p++) {
 		if (isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) && p[3] == ' ' &&
 		    (p == e->msg || p[-1] == ' ') && p[4] == *p && p[5] == '.') {
-			reply("%.3s %.*s (postern: %s)", p, (int)strcspn(p + 4, " "), p + 4, e->msg);
+			size_t code = strcspn(p + 4, " ");
+			reply("%.3s %.*s (postern: %.400s)", p, code < 16 ? (int)code : 15, p + 4, e->msg);
 			return;
 		}
 	}
+	/* Reply lines stay within RFC 5321's 512 octets (section 4.5.3.1.5). */
 	if (err_is_temporary(e->kind))
-		reply("451 4.3.0 %s", e->msg);
+		reply("451 4.3.0 %.480s", e->msg);
 	else if (e->kind == ERR_NOUSER)
-		reply("550 5.1.1 %s", e->msg);
+		reply("550 5.1.1 %.480s", e->msg);
 	else
-		reply("554 5.6.0 %s", e->msg);
+		reply("554 5.6.0 %.480s", e->msg);
 }
 
 /* The message's text, dot-unstuffed, into a private file; 1, 0 when the
@@ -268,10 +274,10 @@ static int read_data(struct bs *b, int fd)
 {
 	static char line[BS_LINE_MAX + 2];
 	long total = 0;
-	int idle = 0, big = 0;
+	int big = 0;
 
 	for (;;) {
-		int r = read_line(b, line, sizeof line - 2, &idle);
+		int r = read_line(b, line, sizeof line - 2);
 		size_t n;
 		if (r == 0)
 			return 0;
@@ -365,13 +371,10 @@ int cmd_bs(const struct options *o, struct err *e)
 	gethostname(host, sizeof host - 1);
 	reply("220 %s ESMTP postern (sendmail -bs)", host);
 	for (;;) {
-		int idle = 0, r = read_line(&b, line, sizeof line, &idle);
+		int r = read_line(&b, line, sizeof line);
 		char *arg;
-		if (r == 0) {
-			if (idle)
-				reply("421 4.4.2 %s idle for too long, closing", host);
+		if (r == 0)
 			break;
-		}
 		if (r < 0) {
 			reply("500 5.5.2 line too long");
 			continue;
@@ -402,7 +405,11 @@ int cmd_bs(const struct options *o, struct err *e)
 			break;
 		} else
 			reply("500 5.5.2 command not recognized");
+		if (b.ended)   /* gone or idle in the middle of DATA */
+			break;
 	}
+	if (b.ended == 2)
+		reply("421 4.4.2 %s idle for too long, closing", host);
 	reset(&b);
 	return 0;
 }

@@ -64,4 +64,20 @@ out=$(printf 'EHLO x\r\n' | "$POSTERN" -C "$CFG" -bs)
 is "$?" 0 "-bs: a caller that leaves without QUIT: exit 0"
 like "$out" "^250 ENHANCEDSTATUSCODES" "-bs: the EHLO reply came before the end"
 
+# Bounds: a declared SIZE over the limit, a command line over 4096 bytes,
+# an unknown MAIL parameter; each refused with its code, the session goes on.
+long=$(head -c 5000 /dev/zero | tr '\0' x)
+out=$(printf 'EHLO x\r\nMAIL FROM:<a@example.test> SIZE=999999999999\r\nNOOP %s\r\nMAIL FROM:<a@example.test> FOO=1\r\nQUIT\r\n' "$long" |
+	"$POSTERN" -C "$CFG" -bs)
+like "$out" "552 5\.3\.4 message size exceeds the limit" "-bs: MAIL with SIZE over the limit: 552 5.3.4"
+like "$out" "500 5\.5\.2 line too long" "-bs: a command line over 4096 bytes: 500 5.5.2"
+like "$out" "555 5\.5\.4 MAIL FROM parameter not recognized" "-bs: an unknown MAIL parameter: 555 5.5.4"
+like "$out" "221 2\.0\.0 bye" "-bs: the session goes on to QUIT after each refusal"
+# A caller gone in the middle of DATA: nothing is sent, postern ends.
+out=$(printf 'EHLO x\r\nMAIL FROM:<a@example.test>\r\nRCPT TO:<gone-%s@example.test>\r\nDATA\r\nSubject: cut\r\n' "$u" |
+	timeout 20 "$POSTERN" -C "$CFG" -bs)
+is "$?" 0 "-bs: a caller gone in the middle of DATA: postern ends (exit 0)"
+not_delivered "gone-$u@example.test"
+ok $? "-bs: a caller gone in the middle of DATA: nothing is sent"
+
 done_testing
