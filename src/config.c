@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "compat.h"
+#include "private.h"
 
 #define GLOBAL_SECTION "postern"
 
@@ -820,7 +821,7 @@ out:
 
 char *config_expand_path(const char *path)
 {
-	const char *home = getenv("HOME");
+	const char *home = home_dir();
 	struct buf b;
 
 	if (strncmp(path, "~/", 2) != 0 || !home)
@@ -849,7 +850,7 @@ char *config_find(const char *explicit_path, struct err *e)
 {
 	const char *env = getenv("POSTERN_CONFIG");
 	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
+	const char *home = home_dir();
 	char *candidates[3] = {NULL, NULL, NULL};
 	char *found = NULL;
 
@@ -859,7 +860,7 @@ char *config_find(const char *explicit_path, struct err *e)
 		return strdup(env);
 	if (xdg && *xdg == '/')
 		candidates[0] = join_path(xdg, "/postern/config.ini");
-	if (home && *home)
+	if (home)
 		candidates[1] = join_path(home, "/.config/postern/config.ini");
 	candidates[2] = strdup("/etc/postern.ini");
 	for (int i = 0; i < 3; i++) {

@@ -15,10 +15,10 @@
 
 char *deadletter_path(void)
 {
-	const char *home = getenv("HOME");
+	const char *home = home_dir();
 	struct buf b;
 
-	if (!home || !*home)
+	if (!home)
 		return NULL;
 	buf_init(&b, 8192);
 	if (buf_appendf(&b, "%s/dead.letter", home) < 0) {

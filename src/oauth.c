@@ -268,12 +268,13 @@ static int lock_path(const struct account *a, struct buf *path, struct err *e)
 {
 	unsigned char md[EVP_MAX_MD_SIZE] = {0};
 	unsigned int n = 0;
-	const char *home = getenv("HOME");
+	const char *home = home_dir();
 	struct buf key;
 	int rc;
 
-	if (!home || *home != '/')
-		return err_set(e, ERR_CONFIG, "OAuth2: $HOME is not set: no place for the lock file");
+	if (!home)
+		return err_set(e, ERR_CONFIG, "OAuth2: no home folder ($HOME unset, none in the password "
+			       "file): no place for the lock file");
 	if (buf_appendf(path, "%s/.local/state/postern", home) < 0)
 		return err_set(e, ERR_CONFIG, "OAuth2: $HOME too long");
 	if (private_dirs(path->data, e) < 0)

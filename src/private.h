@@ -15,6 +15,11 @@
 
 #include "errors.h"
 
+/* The user's home: $HOME when it is an absolute path, else the password
+ * file's entry for the real user (Debian's cron runs the mail program
+ * with no HOME at all); NULL when neither is known. */
+const char *home_dir(void);
+
 /* Creates `path` (mode 0700, with its parents) and checks it and each of
  * its parents up to the one named "postern", and that one's parent.
  * ERR_CANTCREAT naming the folder and what is wrong. `path` is restored. */

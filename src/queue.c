@@ -35,18 +35,18 @@ int queue_mkdirs(char *path, mode_t mode)
 
 int queue_state_dir(struct buf *out, const char *leaf, struct err *e)
 {
-	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	const char *state = getenv("XDG_STATE_HOME"), *home = home_dir();
 
 	buf_reset(out);
 	if (state && *state == '/') {
 		if (buf_appendf(out, "%s/postern/%s", state, leaf) < 0)
 			return err_set(e, ERR_CONFIG, "queue: $XDG_STATE_HOME too long");
-	} else if (home && *home == '/') {
+	} else if (home) {
 		if (buf_appendf(out, "%s/.local/state/postern/%s", home, leaf) < 0)
 			return err_set(e, ERR_CONFIG, "queue: $HOME too long");
 	} else {
-		return err_set(e, ERR_CONFIG, "queue: neither $XDG_STATE_HOME nor $HOME is set to an "
-			       "absolute path");
+		return err_set(e, ERR_CONFIG, "queue: no home folder ($XDG_STATE_HOME and $HOME unset, "
+			       "none in the password file)");
 	}
 	return 0;
 }
