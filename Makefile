@@ -17,6 +17,7 @@ BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man
 DOCDIR   = $(PREFIX)/share/doc/postern
 USERUNITDIR   = $(PREFIX)/lib/systemd/user
+SYSTEMUNITDIR = $(PREFIX)/lib/systemd/system
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 SENDMAIL_LINKS = /usr/sbin/sendmail /usr/lib/sendmail
 BUILD   ?= build
@@ -201,22 +202,32 @@ lint: $(BUILD)/sysdeps.h
 		--error-exitcode=1 -D_GNU_SOURCE -I src -I compat src compat
 	clang-tidy --quiet $(sort $(wildcard src/*.c compat/*.c)) -- -std=c11 $(CPPFLAGS_ALL) 2>/dev/null
 
+# systemd units: the queue flush and the SMTP socket for local programs
+# (etc/ for users, etc/system/ for a service account); the binary's path in
+# them becomes BINDIR's.
+USER_UNITS   = postern-flush.service postern-flush.timer postern-smtp.socket postern-smtp@.service
+SYSTEM_UNITS = $(USER_UNITS)
+
 # INSTALL_BIN: the binary to install (the tests install the one they test).
 INSTALL_BIN ?= postern
 
 install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(COMPLETIONDIR)
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(SYSTEMUNITDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/postern
 	ln -sf postern $(DESTDIR)$(BINDIR)/mailq
 	ln -sf postern $(DESTDIR)$(BINDIR)/newaliases
 	install -m 644 man/postern.1 $(DESTDIR)$(MANDIR)/man1/postern.1
 	install -m 644 man/postern.ini.5 $(DESTDIR)$(MANDIR)/man5/postern.ini.5
 	install -m 644 etc/postern.ini.example etc/aliases.example etc/crontab.example $(DESTDIR)$(DOCDIR)
-	sed 's|/usr/local/bin/postern|$(BINDIR)/postern|' etc/postern-flush.service \
-		>$(DESTDIR)$(USERUNITDIR)/postern-flush.service
-	chmod 644 $(DESTDIR)$(USERUNITDIR)/postern-flush.service
-	install -m 644 etc/postern-flush.timer $(DESTDIR)$(USERUNITDIR)
+	for u in $(USER_UNITS); do \
+		sed 's|/usr/local/bin/postern|$(BINDIR)/postern|' etc/$$u >$(DESTDIR)$(USERUNITDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(USERUNITDIR)/$$u || exit 1; \
+	done
+	for u in $(SYSTEM_UNITS); do \
+		sed 's|/usr/local/bin/postern|$(BINDIR)/postern|' etc/system/$$u >$(DESTDIR)$(SYSTEMUNITDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(SYSTEMUNITDIR)/$$u || exit 1; \
+	done
 	install -m 644 etc/postern.bash-completion $(DESTDIR)$(COMPLETIONDIR)/postern
 
 # postern as the system's sendmail: /usr/sbin/sendmail and /usr/lib/sendmail
@@ -249,7 +260,8 @@ uninstall:
 	done
 	rm -f $(DESTDIR)$(BINDIR)/postern $(DESTDIR)$(BINDIR)/mailq $(DESTDIR)$(BINDIR)/newaliases \
 		$(DESTDIR)$(MANDIR)/man1/postern.1 $(DESTDIR)$(MANDIR)/man5/postern.ini.5 \
-		$(DESTDIR)$(USERUNITDIR)/postern-flush.service $(DESTDIR)$(USERUNITDIR)/postern-flush.timer \
+		$(addprefix $(DESTDIR)$(USERUNITDIR)/,$(USER_UNITS)) \
+		$(addprefix $(DESTDIR)$(SYSTEMUNITDIR)/,$(SYSTEM_UNITS)) \
 		$(DESTDIR)$(COMPLETIONDIR)/postern
 	rm -rf $(DESTDIR)$(DOCDIR)
 

@@ -16,6 +16,9 @@ is "$?" 0 "make install into DESTDIR: exit 0"
 for f in usr/bin/postern usr/share/man/man1/postern.1 usr/share/man/man5/postern.ini.5 \
 	usr/share/doc/postern/postern.ini.example usr/share/doc/postern/aliases.example \
 	usr/lib/systemd/user/postern-flush.service usr/lib/systemd/user/postern-flush.timer \
+	usr/lib/systemd/user/postern-smtp.socket usr/lib/systemd/user/postern-smtp@.service \
+	usr/lib/systemd/system/postern-smtp.socket usr/lib/systemd/system/postern-smtp@.service \
+	usr/lib/systemd/system/postern-flush.service usr/lib/systemd/system/postern-flush.timer \
 	usr/share/bash-completion/completions/postern; do
 	ok $([ -f "$d/$f" ]; echo $?) "make install: $f"
 done
@@ -23,6 +26,8 @@ is "$(readlink "$d/usr/bin/mailq") $(readlink "$d/usr/bin/newaliases")" "postern
 	"make install: mailq and newaliases are links to postern"
 like "$(cat "$d/usr/lib/systemd/user/postern-flush.service")" "ExecStart=/usr/bin/postern -q" \
 	"make install: the user unit runs the installed binary"
+like "$(cat "$d/usr/lib/systemd/system/postern-smtp@.service")" "ExecStart=/usr/bin/postern -bs" \
+	"make install: the system socket's service runs the installed binary with -bs"
 bash -n "$d/usr/share/bash-completion/completions/postern"
 ok $? "make install: the bash completion parses"
 
