@@ -33,6 +33,8 @@ const char args_usage[] =
 	"                browser sign-in);\n"
 	"                --paste: paste the redirected address instead of a local listener,\n"
 	"                --device: sign in on another device with a code (RFC 8628)\n"
+	"  --check [ACCOUNT]  connect, show TLS, certificates, extensions and AUTH,\n"
+	"                authenticate and QUIT without sending (--all: every account)\n"
 	"  --version, --help\n"
 	"Accepted for compatibility and ignored for now: -bm -n -G -U -odi -odb -oem -oep\n"
 	"  -oeq -oew -om -o* -h N -L TAG -X FILE\n"
@@ -197,6 +199,16 @@ static int args_long(struct options *o, const char *arg, const char *next, struc
 		o->mode = MODE_FLUSH;
 		return 0;
 	}
+	if (strcmp(arg, "--check") == 0) {
+		o->mode = MODE_CHECK;
+		if (!next || next[0] == '-')
+			return 0;
+		return args_value(o, 'a', next, e) < 0 ? -1 : 1;
+	}
+	if (strcmp(arg, "--all") == 0) {
+		o->check_all = 1;
+		return 0;
+	}
 	if (strcmp(arg, "--force") == 0) {
 		o->force = 1;
 		return 0;
@@ -259,6 +271,9 @@ int args_parse(int argc, char **argv, struct options *o, struct err *e)
 	if ((o->paste || o->device) && o->mode != MODE_AUTHORIZE)
 		return err_set(e, ERR_USAGE, "option --%s goes with --authorize ACCOUNT",
 			       o->paste ? "paste" : "device");
+	if (o->check_all && (o->mode != MODE_CHECK || o->account))
+		return err_set(e, ERR_USAGE, o->account ? "option --all checks every account: name none"
+			       : "option --all goes with --check");
 	if (o->paste && o->device)
 		return err_set(e, ERR_USAGE, "options --paste and --device exclude each other");
 	o->recipients = argv + i;

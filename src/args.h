@@ -11,7 +11,7 @@
 
 enum mode { MODE_SEND, MODE_VERSION, MODE_HELP, MODE_FLUSH, MODE_MAILQ, MODE_REMOVE,
 	    MODE_STORE_PASSWORD, MODE_FORGET_PASSWORD, MODE_AUTHORIZE, MODE_NEWALIASES,
-	    MODE_BS };
+	    MODE_BS, MODE_CHECK };
 
 struct options {
 	enum mode mode;
@@ -32,6 +32,7 @@ struct options {
 	const char *ignored;      /* the first unknown -o option, for -v */
 	int queue_only;           /* -odq */
 	int force;                /* --force: flush ignores backoff */
+	int check_all;            /* --check --all */
 	const char *remove_id;    /* --remove ID */
 	const char *password_account; /* --store-password / --forget-password / --authorize ACCOUNT */
 	int paste;                /* --authorize --paste: read the redirected URL from stdin */

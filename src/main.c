@@ -18,6 +18,7 @@
 #include "args.h"
 #include "cmd_authorize.h"
 #include "cmd_bs.h"
+#include "cmd_check.h"
 #include "cmd_password.h"
 #include "cmd_queue.h"
 #include "cmd_send.h"
@@ -130,6 +131,9 @@ int main(int argc, char **argv)
 		break;
 	case MODE_BS:
 		rc = cmd_bs(&o, &e);
+		break;
+	case MODE_CHECK:
+		rc = cmd_check(&o, &e);
 		break;
 	}
 	if (rc < 0) {

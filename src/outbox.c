@@ -238,6 +238,37 @@ static void send_with_password(const struct account *a, struct smtp_params *p,
 	buf_free(&password);
 }
 
+/* The account's credentials as a send gets them, then the session. */
+static void send_with_credentials(const struct account *a, struct smtp_params *p,
+				  struct session_job *jobs, int njobs,
+				  const struct session_hooks *h, struct err *e)
+{
+	char ehlo[256];
+
+	ehlo_name(a, ehlo, sizeof ehlo);
+	p->ehlo_name = ehlo;
+	if (a->oauth.provider != OAUTH_NONE)
+		send_with_token(a, p, jobs, njobs, h, e);
+	else
+		send_with_password(a, p, jobs, njobs, h, e);
+	p->ehlo_name = NULL;   /* it was this function's */
+}
+
+int outbox_check(const struct account *a, const struct session_hooks *h, struct err *e)
+{
+	static const struct addr_list none;
+	struct smtp_message m = {.sender = "", .rcpts = &none};
+	struct session_job job = {.m = &m, .src = {.header_block = &empty_block, .fd = -1}};
+	struct smtp_params p = {.auth = a->auth, .refused = a->refused,
+				.tls_active = a->tls == TLS_IMPLICIT, .probe = 1};
+
+	*e = (struct err){0};
+	send_with_credentials(a, &p, &job, 1, h, e);
+	if (!e->kind && job.done != 1)
+		*e = job.err;
+	return e->kind ? -1 : 0;
+}
+
 static int run_batch(const char *qdir, const struct account *a, struct session_job *jobs,
 		     int njobs, struct taken *taken, int ntaken, int own, struct outbox_stats *st,
 		     struct err *e)
@@ -247,14 +278,8 @@ static int run_batch(const char *qdir, const struct account *a, struct session_j
 	struct batch b = {.qdir = qdir, .jobs = jobs, .taken = taken, .ntaken = ntaken, .st = st};
 	struct session_hooks hooks = {.settled = settled, .ctx = &b};
 	struct err conn_err = {0};
-	char ehlo[256];
 
-	ehlo_name(a, ehlo, sizeof ehlo);
-	p.ehlo_name = ehlo;
-	if (a->oauth.provider != OAUTH_NONE)
-		send_with_token(a, &p, jobs, njobs, &hooks, &conn_err);
-	else
-		send_with_password(a, &p, jobs, njobs, &hooks, &conn_err);
+	send_with_credentials(a, &p, jobs, njobs, &hooks, &conn_err);
 	if (own && jobs[ntaken].done == 0)
 		jobs[ntaken].err = conn_err;
 	for (int i = 0; i < ntaken; i++)   /* the ones the session never settled */

@@ -24,6 +24,11 @@ struct outbox_stats {
 int outbox_send(const struct config *cfg, const char *qdir, const struct account *a,
 		struct session_job *own, int force, struct outbox_stats *st, struct err *e);
 
+/* postern --check: connects, starts TLS and authenticates as a send of
+ * account `a` would (credentials from the same places), then QUITs
+ * without a message; h sees the TLS session and every reply. */
+int outbox_check(const struct account *a, const struct session_hooks *h, struct err *e);
+
 /* postern -q: every account's due entries, one connection per account. */
 int outbox_flush(const struct config *cfg, int force, struct outbox_stats *st, struct err *e);
 

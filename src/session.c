@@ -218,6 +218,7 @@ struct early_tls {
 	const struct account *a;
 	struct tls_policy *tp;
 	struct conn *c;
+	const struct session_hooks *h;
 	char kept[4096];
 };
 
@@ -234,12 +235,21 @@ static void prepare_tls(void *p)
 	conn_prepare_tls(x->c, x->tp);
 }
 
+/* TLS for the connection, within the current step; the hook sees it. */
+static int start_tls(struct conn *c, const struct early_tls *early, struct err *e)
+{
+	int rc = conn_start_tls(c, early->tp, e);
+
+	if (early->h && early->h->tls && c->ssl)
+		early->h->tls(early->h->ctx, c->ssl, rc == 0, e);
+	return rc;
+}
+
 /* Connects to the account's server, with TLS at once for implicit TLS;
  * on failure c is closed. */
 static int connect_to(struct conn *c, const struct account *a, struct early_tls *early,
 		      struct err *e)
 {
-	const struct tls_policy *tp = early->tp;
 	struct net_meanwhile later = {prepare_tls, early};
 
 	early->c = c;
@@ -250,7 +260,7 @@ static int connect_to(struct conn *c, const struct account *a, struct early_tls 
 	if (later.fn)   /* connected at once: nothing to overlap */
 		prepare_tls(early);
 	conn_step(c);   /* connecting may have used this step's time */
-	if (a->tls == TLS_IMPLICIT && conn_start_tls(c, tp, e) < 0) {
+	if (a->tls == TLS_IMPLICIT && start_tls(c, early, e) < 0) {
 		conn_close(c);
 		return err_prefix(e, "TLS");
 	}
@@ -302,6 +312,8 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, struct e
 			}
 			if (read_reply(c, r, e) < 0)
 				goto io_error;
+			if (h && h->reply)
+				h->reply(h->ctx, smtp_step(s), r);
 			/* After the final dot the reply decides: a delivered message
 			 * must not be reported as failed for trailing bytes. */
 			if (smtp_expected(s) == 1 && !s->newest->body_sent &&
@@ -320,7 +332,7 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, struct e
 			if (check_nothing_pending(c, "STARTTLS", e) < 0)
 				goto failed;
 			conn_step(c);
-			if (conn_start_tls(c, early->tp, e) < 0) {
+			if (start_tls(c, early, e) < 0) {
 				err_prefix(e, "STARTTLS");
 				goto failed;
 			}
@@ -426,7 +438,7 @@ int session_send_batch(const struct account *a, const struct smtp_params *p,
 	/* The kept session's file is named later, while connecting. */
 	struct tls_policy tp = {.host = a->host, .ca_file = a->tls_ca_file,
 				.pin = a->has_fingerprint ? a->fingerprint : NULL};
-	struct early_tls early = {.a = a, .tp = &tp};
+	struct early_tls early = {.a = a, .tp = &tp, .h = h};
 	struct smtp s;
 	struct conn c;
 	struct reply r;

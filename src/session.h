@@ -7,10 +7,12 @@
 #define POSTERN_SESSION_H
 
 #include <sys/types.h>
+#include <openssl/ssl.h>
 
 #include "buf.h"
 #include "config.h"
 #include "errors.h"
+#include "reply.h"
 #include "smtp.h"
 
 /* Where the message text comes from: our header block, then the body in
@@ -30,9 +32,14 @@ struct session_job {
 	char final[400];    /* out: the server's reply to its final dot */
 };
 
-/* Told of each job's outcome as soon as it is known. */
+/* Told of each job's outcome as soon as it is known; and, for postern
+ * --check (each may be NULL), of every reply with the step it answers,
+ * and of the TLS session once its handshake is over (`ok` 0 when the
+ * handshake or the check of the peer failed; e then says why). */
 struct session_hooks {
 	void (*settled)(void *ctx, int job);
+	void (*reply)(void *ctx, const char *step, const struct reply *r);
+	void (*tls)(void *ctx, SSL *ssl, int ok, const struct err *e);
 	void *ctx;
 };
 

@@ -51,6 +51,7 @@ struct smtp_params {
 	enum auth_choice auth;
 	struct sasl_creds creds;     /* user NULL: no AUTH */
 	enum refused_policy refused;
+	int probe;                   /* postern --check: QUIT once authenticated, no message */
 };
 
 /* What became of each recipient (smtp_message.rcpt_state). */

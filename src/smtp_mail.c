@@ -130,6 +130,8 @@ enum smtp_action smtp_start_mail(struct smtp *s)
 	const char *body;
 	int unsendable;
 
+	if (s->p.probe)
+		return smtp_quit(s);
 	if (s->caps.mailmax && s->txns >= (int)s->caps.mailmax)
 		return reconnect(s);
 	if (smtp_server_can_take(s) < 0)

@@ -103,6 +103,13 @@ access=$(awk '{print $1}' "$D/access_tokens" | tail -n 1)
 unlike "$ERR" "$access" "the -v transcript never holds the access token"
 unlike "$ERR" "$refresh_token" "the -v transcript never holds the refresh token"
 
+# --check with the OAuth2 account: the mechanism it picks, authenticated, nothing sent
+run_postern -C "$CFG" --check
+is "$RC" 0 "--check, OAuth2 account: exit 0"
+like "$OUT" "AUTH: offered .*; postern uses OAUTHBEARER" "--check, OAuth2 account: OAUTHBEARER is the one postern uses"
+like "$OUT" "all is well: authenticated" "--check, OAuth2 account: authenticated with the access token"
+unlike "$OUT$ERR" "$access" "--check: the access token is shown nowhere"
+
 config "$CFG.xo" "auth = xoauth2"
 msg "$to" "xoauth2-$u" | run_postern -C "$CFG.xo" "$to"
 is "$RC" 0 "auth = xoauth2: exit 0"
@@ -214,6 +221,10 @@ refresh_before=$(cat "$D/refresh_tokens")
 msg "$to" "revoked-$u" | run_postern -C "$CFG" "$to"
 is "$RC" 77 "refresh token revoked (invalid_grant): exit 77"
 like "$ERR" "invalid_grant.*run postern --authorize test again" "invalid_grant: says to run --authorize again"
+run_postern -C "$CFG" --check
+is "$RC" 77 "--check, refresh token revoked: exit 77"
+like "$OUT" "what to do: the sign-in has expired or was revoked: run postern --authorize test" \
+	"--check, invalid_grant: what to do"
 printf '%s\n' "$refresh_before" >"$D/refresh_tokens"
 
 # --- --authorize with the authorization code, PKCE and a loopback redirect
