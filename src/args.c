@@ -19,7 +19,8 @@ const char args_usage[] =
 	"  -N DSN        delivery status notices: never, or success,failure,delay\n"
 	"  -R RET        what a failure notice returns: full or hdrs\n"
 	"  -V ENVID      envelope ID for delivery status notices\n"
-	"  -q, --flush   send every queued message that is due (--force: all of them)\n"
+	"  -q, --flush   send every queued message that is due (--force: all of them,\n"
+	"                held ones too; --release ACCOUNT: that account's held ones)\n"
 	"  -bp, mailq    list the queue;  --remove ID  delete a queued message\n"
 	"  -bi, newaliases  check the aliases file (there is no database to build)\n"
 	"  -bs           speak SMTP on standard input and output (as sendmail -bs)\n"
@@ -205,6 +206,12 @@ static int args_long(struct options *o, const char *arg, const char *next, struc
 			return 0;
 		return args_value(o, 'a', next, e) < 0 ? -1 : 1;
 	}
+	if (strcmp(arg, "--release") == 0) {
+		if (!next || !*next || next[0] == '-' || has_control(next))
+			return err_set(e, ERR_USAGE, "option --release needs an account name");
+		o->release = next;
+		return 1;
+	}
 	if (strcmp(arg, "--all") == 0) {
 		o->check_all = 1;
 		return 0;
@@ -271,6 +278,8 @@ int args_parse(int argc, char **argv, struct options *o, struct err *e)
 	if ((o->paste || o->device) && o->mode != MODE_AUTHORIZE)
 		return err_set(e, ERR_USAGE, "option --%s goes with --authorize ACCOUNT",
 			       o->paste ? "paste" : "device");
+	if (o->release && o->mode != MODE_FLUSH)
+		return err_set(e, ERR_USAGE, "option --release goes with -q");
 	if (o->check_all && (o->mode != MODE_CHECK || o->account))
 		return err_set(e, ERR_USAGE, o->account ? "option --all checks every account: name none"
 			       : "option --all goes with --check");

@@ -33,6 +33,7 @@ struct options {
 	int queue_only;           /* -odq */
 	int force;                /* --force: flush ignores backoff */
 	int check_all;            /* --check --all */
+	const char *release;      /* -q --release ACCOUNT */
 	const char *remove_id;    /* --remove ID */
 	const char *password_account; /* --store-password / --forget-password / --authorize ACCOUNT */
 	int paste;                /* --authorize --paste: read the redirected URL from stdin */

@@ -1,6 +1,7 @@
 /* RFC 6749 section 4.1, RFC 7636 (PKCE), RFC 8252 (loopback redirect),
  * RFC 8628 (device grant). */
 #include "cmd_authorize.h"
+#include "cmd_queue.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -431,6 +432,8 @@ int cmd_authorize(const struct options *o, struct err *e)
 out:
 	oauth_unlock(fd);
 	oauth_tokens_free(&t);
+	if (rc == 0)
+		cmd_release_held(&cfg, a);
 	config_free(&cfg);
 	return rc;
 }

@@ -1,4 +1,5 @@
 #include "cmd_password.h"
+#include "cmd_queue.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -129,6 +130,8 @@ int cmd_store_password(const struct options *o, struct err *e)
 	rc = 0;
 out:
 	buf_free(&pw);
+	if (rc == 0)
+		cmd_release_held(&cfg, a);
 	config_free(&cfg);
 	return rc;
 }

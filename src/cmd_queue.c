@@ -27,19 +27,55 @@ static int load_config(const struct options *o, struct config *cfg, struct err *
 	return rc;
 }
 
+void cmd_release_held(const struct config *cfg, const struct account *a)
+{
+	struct outbox_stats st = {0};
+	struct err e = {0};
+	struct buf dir;
+	int n;
+
+	buf_init(&dir, 8192);
+	if (queue_dir(&dir, &e) == 0 && (n = outbox_release(dir.data, a->name, &e)) > 0) {
+		printf("postern: released %d message%s held for account %s; sending now\n", n,
+		       n == 1 ? "" : "s", a->name);
+		fflush(stdout);
+		outbox_send(cfg, dir.data, a, NULL, 0, &st, &e);
+		printf("postern: %d sent, %d still queued%s%s\n", st.sent, st.deferred + st.held + st.busy,
+		       e.kind ? ": " : "", e.kind ? e.msg : "");
+	}
+	buf_free(&dir);
+}
+
+/* -q --release ACCOUNT: its held messages become due now. */
+static int release(const struct config *cfg, const char *name, struct err *e)
+{
+	const struct account *a = config_pick(cfg, name, NULL, NULL, e);
+	struct buf dir;
+	int n;
+
+	if (!a)
+		return -1;
+	buf_init(&dir, 8192);
+	n = queue_dir(&dir, e) < 0 ? -1 : outbox_release(dir.data, a->name, e);
+	buf_free(&dir);
+	if (n > 0)
+		log_info("released %d held message%s of account %s", n, n == 1 ? "" : "s", a->name);
+	return n < 0 ? -1 : 0;
+}
+
 int cmd_flush(const struct options *o, struct err *e)
 {
 	struct config cfg;
 	struct outbox_stats st = {0};
 	int rc;
 
-	if (load_config(o, &cfg, e) < 0) {
+	if (load_config(o, &cfg, e) < 0 || (o->release && release(&cfg, o->release, e) < 0)) {
 		config_free(&cfg);
 		return -1;
 	}
 	rc = outbox_flush(&cfg, o->force, &st, e);
-	log_info("flush: %d sent, %d deferred, %d given up, %d busy elsewhere", st.sent, st.deferred,
-		 st.failed, st.busy);
+	log_info("flush: %d sent, %d deferred, %d held for credentials, %d given up, %d busy "
+		 "elsewhere", st.sent, st.deferred, st.held, st.failed, st.busy);
 	config_free(&cfg);
 	return rc;
 }
@@ -58,7 +94,7 @@ int cmd_mailq(const struct options *o, struct err *e)
 {
 	struct queue_entry *v;
 	struct buf dir;
-	int n;
+	int n, held = 0;
 	long long now = (long long)time(NULL);
 
 	(void)o;
@@ -72,18 +108,26 @@ int cmd_mailq(const struct options *o, struct err *e)
 	for (int i = 0; i < n; i++) {
 		printf("%s ", v[i].id);
 		print_age(now - v[i].first);
-		printf(" %8lld %-12s attempts=%d next=", (long long)v[i].size, v[i].account,
-		       v[i].attempts);
-		print_age(v[i].next > now ? v[i].next - now : 0);
+		printf(" %8lld %-12s attempts=%d ", (long long)v[i].size, v[i].account, v[i].attempts);
+		if (v[i].held) {
+			printf("HELD for credentials");
+		} else {
+			printf("next=");
+			print_age(v[i].next > now ? v[i].next - now : 0);
+		}
 		printf("\n  from <%s>\n", v[i].sender);
 		for (int k = 0; k < v[i].rcpts.n; k++)
 			printf("  to   <%s>\n", v[i].rcpts.v[k].spec);
 		if (v[i].error)
-			printf("  last error: %s\n", v[i].error);
+			printf("  %s: %s\n", v[i].held ? "held because" : "last error", v[i].error);
+		held += v[i].held;
 		queue_entry_free(&v[i]);
 	}
 	if (n)
 		printf("-- %d message%s queued\n", n, n == 1 ? "" : "s");
+	if (held)
+		printf("-- %d held for credentials: once they are mended (postern --authorize or "
+		       "--store-password ACCOUNT, or postern -q --release ACCOUNT) they go\n", held);
 	free(v);
 	buf_free(&dir);
 	return 0;

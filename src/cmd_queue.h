@@ -4,9 +4,15 @@
 #define POSTERN_CMD_QUEUE_H
 
 #include "args.h"
+#include "config.h"
 #include "errors.h"
 
 int cmd_flush(const struct options *o, struct err *e);
+
+/* After --authorize or --store-password: releases account a's messages
+ * held for credentials and sends them now, saying so on stdout. Failures
+ * are reported and leave them queued; they never fail the command. */
+void cmd_release_held(const struct config *cfg, const struct account *a);
 int cmd_mailq(const struct options *o, struct err *e);
 int cmd_remove(const struct options *o, struct err *e);
 /* newaliases, -bi: checks the configuration's aliases file and says how

@@ -103,11 +103,12 @@ static int bury(struct send_job *j, int prepared, struct err *e)
 /* Does this failure send the message to dead.letter? Only a reason of
  * its own does: the server refused it (own->done == -1) for good. The
  * server, the network, TLS or a protocol violation keep it (queued, or 75
- * with queue = never), as they can be mended before it expires. Refused or
- * missing credentials (77, 78) are reported as they are. */
+ * with queue = never), as they can be mended before it expires; so do
+ * refused or missing credentials (held in the queue, or 77 and 78 with
+ * queue = never). */
 static int buries(const struct session_job *own, const struct err *e)
 {
-	if (err_is_temporary(e->kind))
+	if (err_is_temporary(e->kind) || err_is_credentials(e))
 		return 0;
 	if (own->done == -1)
 		return 1;
@@ -119,13 +120,15 @@ static int buries(const struct session_job *own, const struct err *e)
 static int enqueue(struct send_job *j, const struct account *a, int tried, struct err *e)
 {
 	struct queue_entry qe = {.account = a->name, .sender = j->env.sender, .rcpts = j->env.rcpts,
-				 .o = j->opts, .attempts = tried, .error = tried ? e->msg : NULL};
+				 .o = j->opts, .attempts = tried, .error = tried ? e->msg : NULL,
+				 .held = tried && err_is_credentials(e)};
+	char hint[300];
 	struct buf dir;
 	struct err qerr = {0};
 	int rc;
 
 	qe.first = (long long)time(NULL);
-	qe.next = qe.first + (tried ? queue_backoff(1) : 0);
+	qe.next = qe.first + (tried && !qe.held ? queue_backoff(1) : 0);
 	buf_init(&dir, 8192);
 	rc = queue_dir(&dir, &qerr);
 	if (rc == 0)
@@ -139,16 +142,20 @@ static int enqueue(struct send_job *j, const struct account *a, int tried, struc
 			err_append(e, "and it could not be queued: %.400s", qerr.msg);
 		return bury(j, 1, e);   /* the last place the text can go */
 	}
-	if (tried)
+	if (qe.held) {
+		outbox_fix_hint(a, hint, sizeof hint);
+		fprintf(stderr, "postern: held %s: %s; %s\n", qe.id, e->msg, hint);
+	} else if (tried) {
 		fprintf(stderr, "postern: queued %s: %s; will retry\n", qe.id, e->msg);
-	else
+	} else {
 		log_info("queued %s", qe.id);
+	}
 	if (j->report) {
 		j->report->state = SEND_QUEUED;
 		snprintf(j->report->text, sizeof j->report->text, "%s", qe.id);
 	}
-	log_message(1, "queued %s account=%s from=<%s> recipients=%d: %s", qe.id, a->name,
-		    j->env.sender, j->env.rcpts.n, tried ? e->msg : "-odq");
+	log_message(1, "%s %s account=%s from=<%s> recipients=%d: %s", qe.held ? "held" : "queued",
+		    qe.id, a->name, j->env.sender, j->env.rcpts.n, tried ? e->msg : "-odq");
 	return 0;
 }
 
@@ -225,7 +232,10 @@ static int deliver(struct send_job *j, const struct options *o, const struct acc
 		return bury(j, 1, e);
 	if (use_queue)
 		return enqueue(j, a, 1, e);
-	e->kind = ERR_TEMP;   /* kept by nobody: the caller must try again */
+	/* Kept by nobody: the caller must try again (credentials: once they
+	 * are mended, as 77 and 78 say). */
+	if (!err_is_credentials(e))
+		e->kind = ERR_TEMP;
 	return -1;
 }
 

@@ -225,9 +225,12 @@ static int from_keyring(const struct account *a, struct buf *out, struct err *e)
 
 	if (rc < 0)
 		return -1;
-	if (rc == 0)
-		return err_set(e, ERR_CONFIG, "keyring: no password stored for %s at %s (account %s): "
-			       "run postern --store-password %s", a->user, a->host, a->name, a->name);
+	if (rc == 0) {
+		err_set(e, ERR_CONFIG, "keyring: no password stored for %s at %s (account %s): run "
+			"postern --store-password %s", a->user, a->host, a->name, a->name);
+		e->detail = ERR_DETAIL_CREDENTIALS;
+		return -1;
+	}
 	return 0;
 }
 

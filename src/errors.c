@@ -89,3 +89,9 @@ int err_is_temporary(enum err_kind kind)
 {
 	return kind > 0 && kind < ERR_KIND_COUNT && kinds[kind].temporary;
 }
+
+int err_is_credentials(const struct err *e)
+{
+	return e->kind == ERR_NOPERM || e->detail == ERR_DETAIL_CREDENTIALS ||
+	       e->detail == ERR_DETAIL_TOKEN_REJECTED;
+}

@@ -31,6 +31,8 @@ enum err_kind {
 enum err_detail {
 	ERR_DETAIL_NONE = 0,
 	ERR_DETAIL_TOKEN_REJECTED,   /* the server refused an OAuth2 access token */
+	ERR_DETAIL_CREDENTIALS,      /* no password or token stored, the OAuth client refused:
+				      * a person must act (as for ERR_NOPERM) */
 };
 
 struct err {
@@ -59,5 +61,9 @@ int err_exit_code(enum err_kind kind);
 
 /* True when the failure may go away by itself (retry later). */
 int err_is_temporary(enum err_kind kind);
+
+/* True when the credentials failed (refused, missing, revoked): nothing
+ * changes until a person mends them, and the message is not to blame. */
+int err_is_credentials(const struct err *e);
 
 #endif

@@ -186,10 +186,11 @@ static int token_error(const struct account *a, json_t *j, long status, char *co
 	if (strcmp(err, "invalid_grant") == 0)
 		err_set(e, ERR_NOPERM, "OAuth2: the token endpoint refused the grant (invalid_grant%s%s): "
 			"run postern --authorize %s again", desc ? ": " : "", desc ? desc : "", a->name);
-	else if (strcmp(err, "invalid_client") == 0 || strcmp(err, "unauthorized_client") == 0)
+	else if (strcmp(err, "invalid_client") == 0 || strcmp(err, "unauthorized_client") == 0) {
 		err_set(e, ERR_CONFIG, "OAuth2: the token endpoint refused the client (%s%s%s): check "
 			"oauth_client_id and oauth_client_secret", err, desc ? ": " : "", desc ? desc : "");
-	else
+		e->detail = ERR_DETAIL_CREDENTIALS;
+	} else
 		err_set(e, transient(status, err) ? ERR_TEMP : ERR_NOPERM,
 			"OAuth2: the token endpoint answered %s%s%s", err, desc ? ": " : "",
 			desc ? desc : "");
@@ -273,8 +274,8 @@ static int lock_path(const struct account *a, struct buf *path, struct err *e)
 	int rc;
 
 	if (!home)
-		return err_set(e, ERR_CONFIG, "OAuth2: no home folder ($HOME unset, none in the password "
-			       "file): no place for the lock file");
+		return err_set(e, ERR_CONFIG, "OAuth2: no home folder ($HOME must be an absolute path, or "
+			       "unset for the password file's): no place for the lock file");
 	if (buf_appendf(path, "%s/.local/state/postern", home) < 0)
 		return err_set(e, ERR_CONFIG, "OAuth2: $HOME too long");
 	if (private_dirs(path->data, e) < 0)

@@ -77,6 +77,61 @@ static void defer(const char *qdir, struct taken *t, const char *why, struct out
 	st->deferred++;
 }
 
+/* Credentials failed: the entry waits, off the backoff, until released. */
+static void hold(const char *qdir, struct taken *t, const char *why, struct outbox_stats *st)
+{
+	struct err e2 = {0};
+
+	t->qe.attempts++;
+	t->qe.held = 1;
+	free(t->qe.error);
+	t->qe.error = strdup(why);
+	if (queue_update(qdir, &t->qe, &e2) < 0)
+		log_warn("queued %s: %s", t->qe.id, e2.msg);
+	log_info("queued %s held for credentials: %s", t->qe.id, why);
+	log_message(0, "queued %s held for credentials: %s", t->qe.id, why);
+	st->held++;
+}
+
+void outbox_fix_hint(const struct account *a, char *out, size_t n)
+{
+	if (a->oauth.provider != OAUTH_NONE)
+		snprintf(out, n, "fix it with postern --authorize %s, then the message goes by itself",
+			 a->name);
+	else if (a->password || a->password_command)
+		snprintf(out, n, "fix the account's %s, then run postern -q --release %s", a->password ?
+			 "password in the configuration" : "password_command", a->name);
+	else
+		snprintf(out, n, "fix it with postern --store-password %s, then the message goes by "
+			 "itself", a->name);
+}
+
+/* Is entry qe one this run takes? Held ones only when forced; the others
+ * once they are due. */
+static int wanted(const struct queue_entry *qe, int force, long long now)
+{
+	return force || (!qe->held && qe->next <= now);
+}
+
+/* A held entry past queue_lifetime is given up like any other. */
+static void expire_held(const struct config *cfg, const char *qdir, const struct queue_entry *q,
+			long long now, struct outbox_stats *st)
+{
+	struct taken t = {.fd = -1};
+	struct err e2 = {0};
+	char why[ERR_MSG_MAX + 64];
+
+	if (!q->held || now - q->first <= cfg->queue_lifetime || (t.fd = queue_lock(qdir, q->id)) < 0)
+		return;
+	if (queue_read(qdir, q->id, &t.qe, &e2) > 0) {
+		snprintf(why, sizeof why, "held for credentials for %lld hours (queue_lifetime): %s",
+			 (now - t.qe.first) / 3600, t.qe.error ? t.qe.error : "");
+		give_up(qdir, &t, why, st);
+		queue_entry_free(&t.qe);
+	}
+	close(t.fd);
+}
+
 /* Locks and re-reads the account's due entries; expired ones go to
  * dead.letter here. Returns how many were taken. */
 static int take_due(const struct config *cfg, const char *qdir, const struct account *a, int force,
@@ -92,15 +147,19 @@ static int take_due(const struct config *cfg, const char *qdir, const struct acc
 	for (int i = 0; i < count; i++) {
 		struct taken *t = &out[n];
 		int fd;
-		if (n == max || strcasecmp(all[i].account, a->name) != 0 || (!force && all[i].next > now))
+		if (n == max || strcasecmp(all[i].account, a->name) != 0)
 			continue;
+		if (!wanted(&all[i], force, now)) {
+			expire_held(cfg, qdir, &all[i], now, st);
+			continue;
+		}
 		fd = queue_lock(qdir, all[i].id);
 		if (fd < 0) {
 			st->busy += fd == -2;
 			continue;
 		}
 		if (queue_read(qdir, all[i].id, &t->qe, &e2) <= 0 ||   /* sent meanwhile */
-		    (!force && t->qe.next > now)) {                     /* or just deferred */
+		    !wanted(&t->qe, force, now)) {                      /* or just deferred */
 			if (t->qe.account)
 				queue_entry_free(&t->qe);
 			close(fd);
@@ -167,7 +226,10 @@ static void record(const char *qdir, struct taken *t, const struct session_job *
 		snprintf(why, sizeof why, "%s", job->done == -1 || job->err.kind ? job->err.msg
 										  : conn_err->msg);
 		drop_delivered(t, why, sizeof why);
-		defer(qdir, t, why, st);
+		if (job->done == 0 && err_is_credentials(job->err.kind ? &job->err : conn_err))
+			hold(qdir, t, why, st);
+		else
+			defer(qdir, t, why, st);
 	}
 	t->recorded = 1;
 }
@@ -302,12 +364,22 @@ static int batch_limit(void)
 	return room < 1 ? 1 : room < BATCH_MAX ? (int)room : BATCH_MAX;
 }
 
+/* One line for the queued messages a credentials failure held. */
+static void say_held(const struct account *a, int n, const struct err *e)
+{
+	char hint[300];
+
+	outbox_fix_hint(a, hint, sizeof hint);
+	fprintf(stderr, "postern: account %s: %d queued message%s held: %s; %s\n", a->name, n,
+		n == 1 ? "" : "s", e->msg, hint);
+}
+
 int outbox_send(const struct config *cfg, const char *qdir, const struct account *a,
 		struct session_job *own, int force, struct outbox_stats *st, struct err *e)
 {
 	struct taken *taken = calloc(BATCH_MAX, sizeof *taken);
 	struct session_job *jobs = calloc(BATCH_MAX + 1, sizeof *jobs);
-	int ntaken = 0, njobs = 0, max = batch_limit();
+	int ntaken = 0, njobs = 0, max = batch_limit(), held;
 
 	if (!taken || !jobs) {
 		free(taken);
@@ -325,8 +397,11 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 				.body_end = taken[i].qe.size}};
 	if (own)
 		jobs[njobs++] = *own;
+	held = st->held;
 	if (njobs)
 		run_batch(qdir, a, jobs, njobs, taken, ntaken, own != NULL, st, e);
+	if (st->held > held)
+		say_held(a, st->held - held, e);
 	if (own)
 		*own = jobs[ntaken];
 	for (int i = 0; i < ntaken; i++) {
@@ -337,6 +412,38 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 	free(taken);
 	free(jobs);
 	return 0;
+}
+
+int outbox_release(const char *qdir, const char *account, struct err *e)
+{
+	struct queue_entry *all;
+	int count, released = 0;
+
+	if (queue_list(qdir, &all, &count, e) < 0)
+		return -1;
+	for (int i = 0; i < count; i++) {
+		struct queue_entry qe = {0};
+		struct err e2 = {0};
+		int fd;
+		if (!all[i].held || strcasecmp(all[i].account, account) != 0 ||
+		    (fd = queue_lock(qdir, all[i].id)) < 0)
+			continue;
+		if (queue_read(qdir, all[i].id, &qe, &e2) > 0 && qe.held) {
+			qe.held = 0;
+			qe.next = 0;
+			if (queue_update(qdir, &qe, &e2) == 0)
+				released++;
+			else
+				log_warn("queued %s: %s", qe.id, e2.msg);
+		}
+		if (qe.account)
+			queue_entry_free(&qe);
+		close(fd);
+	}
+	for (int i = 0; i < count; i++)
+		queue_entry_free(&all[i]);
+	free(all);
+	return released;
 }
 
 static int known_account(const struct config *cfg, const char *name)

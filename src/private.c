@@ -14,8 +14,8 @@ const char *home_dir(void)
 	const char *home = getenv("HOME");
 	const struct passwd *pw;
 
-	if (home && *home == '/')
-		return home;
+	if (home && *home)   /* a relative one is a mistake: nothing under the current folder */
+		return *home == '/' ? home : NULL;
 	pw = getpwuid(getuid());
 	return pw && pw->pw_dir && *pw->pw_dir == '/' ? pw->pw_dir : NULL;
 }

@@ -15,9 +15,9 @@
 
 #include "errors.h"
 
-/* The user's home: $HOME when it is an absolute path, else the password
- * file's entry for the real user (Debian's cron runs the mail program
- * with no HOME at all); NULL when neither is known. */
+/* The user's home: $HOME when it is set (NULL when it is not an absolute
+ * path), else the password file's entry for the real user (Debian's cron
+ * runs the mail program with no HOME at all); NULL when neither is known. */
 const char *home_dir(void);
 
 /* Creates `path` (mode 0700, with its parents) and checks it and each of

@@ -45,8 +45,8 @@ int queue_state_dir(struct buf *out, const char *leaf, struct err *e)
 		if (buf_appendf(out, "%s/.local/state/postern/%s", home, leaf) < 0)
 			return err_set(e, ERR_CONFIG, "queue: $HOME too long");
 	} else {
-		return err_set(e, ERR_CONFIG, "queue: no home folder ($XDG_STATE_HOME and $HOME unset, "
-			       "none in the password file)");
+		return err_set(e, ERR_CONFIG, "queue: no home folder: $HOME must be an absolute path "
+			       "(or unset, for the password file's), or set $XDG_STATE_HOME");
 	}
 	return 0;
 }
@@ -157,8 +157,9 @@ static int opts_text(const struct envelope_opts *o, struct buf *b)
 /* The envelope file's text. */
 static int env_text(const struct queue_entry *qe, struct buf *b)
 {
-	if (buf_appendf(b, "%s\naccount %s\nsender %s\nfirst %lld\nnext %lld\nattempts %d\n",
-			ENV_MAGIC, qe->account, qe->sender, qe->first, qe->next, qe->attempts) < 0 ||
+	if (buf_appendf(b, "%s\naccount %s\nsender %s\nfirst %lld\nnext %lld\nattempts %d\nheld %d\n",
+			ENV_MAGIC, qe->account, qe->sender, qe->first, qe->next, qe->attempts,
+			qe->held) < 0 ||
 	    opts_text(&qe->o, b) < 0)
 		return -1;
 	for (int i = 0; i < qe->rcpts.n; i++)
@@ -313,6 +314,8 @@ static int env_line(struct queue_entry *qe, const char *key, const char *v)
 		qe->next = strtonum(v, 0, 1LL << 40, &errstr);
 	else if (strcmp(key, "attempts") == 0)
 		qe->attempts = (int)strtonum(v, 0, 1000000, &errstr);
+	else if (strcmp(key, "held") == 0)
+		qe->held = (int)strtonum(v, 0, 1, &errstr);
 	return errstr ? -1 : 0;   /* unknown keys: from a newer postern, kept harmless */
 }
 

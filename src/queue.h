@@ -32,6 +32,9 @@ struct queue_entry {
 	long long next;        /* not to be tried before */
 	int attempts;
 	char *error;           /* the last failure, one line */
+	int held;              /* held for credentials: not retried on the backoff, only
+				* when released (--release, --authorize, --store-password,
+				* -q --force) */
 	off_t size;            /* of ID.msg */
 };
 

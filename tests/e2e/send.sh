@@ -156,17 +156,19 @@ to=auto-$u@example.test
 msg "$to" auto | run_postern -C "$TEST_TMP/auto.ini" -v "$to"
 is "$RC" 0 "auth = auto: exit 0"
 like "$ERR" "--> AUTH SCRAM-SHA-256 <redacted>" "auth = auto picks SCRAM-SHA-256 over PLAIN and LOGIN"
-e2e_config "$TEST_TMP/scram-wrong.ini" "$SMARTHOST_PORT_SUBMIT" "auth = scram-sha-256"
+e2e_config "$TEST_TMP/scram-wrong.ini" "$SMARTHOST_PORT_SUBMIT" "auth = scram-sha-256" "queue = never"
 sed -i 's/^password = .*/password = not-the-password/' "$TEST_TMP/scram-wrong.ini"
 msg x scramwrong | run_postern -C "$TEST_TMP/scram-wrong.ini" scramwrong-$u@example.test
 is "$RC" 77 "SCRAM-SHA-256 with a wrong password: exit 77"
 
-# --- wrong password
-e2e_config "$TEST_TMP/wrongpw.ini" "$SMARTHOST_PORT_SUBMIT" "auth = plain"
+# --- wrong password, queue = never (with the queue it is held: tests/e2e/held.sh)
+e2e_config "$TEST_TMP/wrongpw.ini" "$SMARTHOST_PORT_SUBMIT" "auth = plain" "queue = never"
 sed -i 's/^password = .*/password = not-the-password/' "$TEST_TMP/wrongpw.ini"
 msg x wrongpw | run_postern -C "$TEST_TMP/wrongpw.ini" wrongpw-$u@example.test
 is "$RC" 77 "wrong password: exit 77"
 like "$ERR" "^postern: AUTH PLAIN: .*535" "wrong password: one line naming AUTH and the 535 reply"
+ok "$([ ! -s "$HOME/dead.letter" ] || ! grep -q wrongpw "$HOME/dead.letter"; echo $?)" \
+	"wrong password, queue = never: not in dead.letter (the credentials are to blame, not the message)"
 
 # --- password_command
 e2e_config "$TEST_TMP/cmd.ini"

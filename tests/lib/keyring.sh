@@ -19,9 +19,14 @@ fi
 # keyring_pid (killed on exit).
 keyring_start() {
 	printf %s keyring-test-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
-	keyring_pid=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
-		--method org.freedesktop.DBus.GetConnectionUnixProcessID org.freedesktop.secrets 2>/dev/null |
-		tr -dc 0-9)
+	# The daemon may take a moment to own its name on the bus.
+	for _ in $(seq 50); do
+		keyring_pid=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+			--method org.freedesktop.DBus.GetConnectionUnixProcessID org.freedesktop.secrets 2>/dev/null |
+			tr -dc 0-9)
+		[ -n "$keyring_pid" ] && break
+		sleep 0.1
+	done
 	at_exit '[ -n "$keyring_pid" ] && kill "$keyring_pid" 2>/dev/null'
 	ok $([ -n "$keyring_pid" ]; echo $?) "a private gnome-keyring-daemon runs on the test's own session bus"
 }
