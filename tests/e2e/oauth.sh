@@ -225,7 +225,24 @@ run_postern -C "$CFG" --check
 is "$RC" 77 "--check, refresh token revoked: exit 77"
 like "$OUT" "what to do: the sign-in has expired or was revoked: run postern --authorize test" \
 	"--check, invalid_grant: what to do"
-printf '%s\n' "$refresh_before" >"$D/refresh_tokens"
+# The same with queue = auto: held, not buried; --authorize releases it.
+config "$CFG.auto"
+sed -i 's/^queue = never/queue = auto/' "$CFG.auto"
+to=heldoauth-$u@example.test
+msg "$to" "heldoauth-$u" | run_postern -C "$CFG.auto" "$to"
+is "$RC" 0 "invalid_grant, queue = auto: exit 0 (held)"
+like "$ERR" "^postern: held .*invalid_grant.*; fix it with postern --authorize test, then the message goes by itself" \
+	"invalid_grant, queue = auto: held, with the fix"
+is "$(in_mbox "heldoauth-$u")" 0 "invalid_grant: not sent"
+ok "$([ ! -e "$HOME/dead.letter" ] || ! grep -q "heldoauth-$u" "$HOME/dead.letter"; echo $?)" \
+	"invalid_grant: not in dead.letter"
+echo ok >"$D/device_script"
+run_postern -C "$CFG.auto" --authorize test --device
+is "$RC" 0 "--authorize after invalid_grant: exit 0"
+like "$OUT" "released 1 message held for account test; sending now" "--authorize: releases the held message"
+is "$(in_mbox "heldoauth-$u")" 1 "--authorize: the held message delivered once"
+# The earlier refresh token is valid again, next to the new one.
+printf '%s\n' "$refresh_before" >>"$D/refresh_tokens"
 
 # --- --authorize with the authorization code, PKCE and a loopback redirect
 authorize_code() { # authorize_code [--paste]: runs postern, plays the browser
