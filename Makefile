@@ -57,7 +57,8 @@ BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-de
 TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates swaks libnet-ssleay-perl procps \
 	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl \
 	gcr xvfb xdotool cppcheck clang-tidy clang-14 libclang-rt-14-dev valgrind php-cli php-symfony-mailer \
-	git-email libmailtools-perl mutt neomutt s-nail bsd-mailx mailutils cron socat systemd
+	git-email libmailtools-perl mutt neomutt s-nail bsd-mailx mailutils cron socat systemd python3-gi \
+	gir1.2-glib-2.0 dbus-bin
 # make demo: a private Postfix with SASL (saslpasswd2) and a certificate (openssl).
 DEMO_DEBS  = postfix sasl2-bin libsasl2-modules openssl ca-certificates
 # make bench: its own deps (no node, no keyring), msmtp as the reference client,

@@ -9,6 +9,7 @@
 #include "alias.h"
 #include "buf.h"
 #include "config.h"
+#include "held.h"
 #include "log.h"
 #include "outbox.h"
 #include "queue.h"
@@ -35,7 +36,7 @@ void cmd_release_held(const struct config *cfg, const struct account *a)
 	int n;
 
 	buf_init(&dir, 8192);
-	if (queue_dir(&dir, &e) == 0 && (n = outbox_release(dir.data, a->name, &e)) > 0) {
+	if (queue_dir(&dir, &e) == 0 && (n = held_release(dir.data, a->name, &e)) > 0) {
 		printf("postern: released %d message%s held for account %s; sending now\n", n,
 		       n == 1 ? "" : "s", a->name);
 		fflush(stdout);
@@ -56,7 +57,7 @@ static int release(const struct config *cfg, const char *name, struct err *e)
 	if (!a)
 		return -1;
 	buf_init(&dir, 8192);
-	n = queue_dir(&dir, e) < 0 ? -1 : outbox_release(dir.data, a->name, e);
+	n = queue_dir(&dir, e) < 0 ? -1 : held_release(dir.data, a->name, e);
 	buf_free(&dir);
 	if (n > 0)
 		log_info("released %d held message%s of account %s", n, n == 1 ? "" : "s", a->name);

@@ -14,6 +14,7 @@
 #include "deadletter.h"
 #include "envelope.h"
 #include "header.h"
+#include "held.h"
 #include "log.h"
 #include "outbox.h"
 #include "queue.h"
@@ -134,6 +135,8 @@ static int enqueue(struct send_job *j, const struct account *a, int tried, struc
 	if (rc == 0)
 		rc = queue_add(dir.data, &qe, &j->header_block, j->spool.fd, j->headers.body_off,
 			       j->spool.size, &qerr);
+	if (rc == 0 && qe.held)
+		held_notify(dir.data, a, e->msg);
 	buf_free(&dir);
 	if (rc < 0) {
 		if (!tried)
@@ -143,7 +146,7 @@ static int enqueue(struct send_job *j, const struct account *a, int tried, struc
 		return bury(j, 1, e);   /* the last place the text can go */
 	}
 	if (qe.held) {
-		outbox_fix_hint(a, hint, sizeof hint);
+		held_fix_hint(a, hint, sizeof hint);
 		fprintf(stderr, "postern: held %s: %s; %s\n", qe.id, e->msg, hint);
 	} else if (tried) {
 		fprintf(stderr, "postern: queued %s: %s; will retry\n", qe.id, e->msg);

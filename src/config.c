@@ -250,9 +250,15 @@ static int check_oauth(struct loader *l, const char *section, const struct accou
 					 "and oauth_client_id");
 		return 0;
 	}
-	if (!o->client_id)
+	if (o->provider == OAUTH_GOA) {   /* GNOME Online Accounts holds client and tokens */
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			if (scan_has_key(l->scan, section, keys[i]))
+				return bad_value(l, section, keys[i], "not used with oauth_provider = goa "
+						 "(GNOME Online Accounts holds the client and the tokens)");
+	} else if (!o->client_id) {
 		return bad_value(l, section, "oauth_client_id", "missing: oauth_provider needs the "
 				 "client ID of your registered application");
+	}
 	if (!a->user)
 		return bad_value(l, section, "user", "missing: OAuth2 needs the mailbox address as user");
 	if (a->password || a->password_command)
@@ -275,7 +281,8 @@ static int check_oauth(struct loader *l, const char *section, const struct accou
 static int load_oauth(struct loader *l, const char *section, struct account *a,
 		      const struct stat *st)
 {
-	static const char *const provider_words[] = {"none", "google", "microsoft", "custom", NULL};
+	static const char *const provider_words[] = {"none", "google", "microsoft", "custom", "goa",
+						     NULL};
 	struct oauth_settings *o = &a->oauth;
 	int provider;
 
@@ -295,7 +302,7 @@ static int load_oauth(struct loader *l, const char *section, struct account *a,
 	if (o->client_secret && (st->st_mode & 077))
 		return bad_value(l, section, "oauth_client_secret", "the file is readable by group or "
 				 "others: chmod 600 it, or store the secret with --store-password");
-	if (o->provider == OAUTH_NONE)
+	if (o->provider == OAUTH_NONE || o->provider == OAUTH_GOA)
 		return 0;
 	if (o->tls_ca_file) {
 		char *p = config_expand_path(o->tls_ca_file);
@@ -322,6 +329,26 @@ static int load_dsn(struct loader *l, const char *section, struct account *a)
 	return 0;
 }
 
+/* A proxy URL postern can use: socks5, socks5h or http, a host, a port. */
+static int check_proxy(struct loader *l, const char *section, const char *url)
+{
+	const char *rest;
+
+	if (!url)
+		return 0;
+	if (strncmp(url, "socks5://", 9) == 0 || strncmp(url, "http://", 7) == 0)
+		rest = strstr(url, "://") + 3;
+	else if (strncmp(url, "socks5h://", 10) == 0)
+		rest = url + 10;
+	else
+		return bad_value(l, section, "proxy", "expected socks5://HOST:PORT, socks5h://HOST:PORT "
+				 "or http://HOST:PORT");
+	if (!*rest || !strchr(rest, ':') || strchr(rest, '@') || strchr(rest, '/'))
+		return bad_value(l, section, "proxy", "expected HOST:PORT after the scheme (no user, "
+				 "no path: a proxy password goes in the keyring)");
+	return 0;
+}
+
 static int load_account(struct loader *l, const char *section, struct account *a,
 			const struct stat *st)
 {
@@ -331,7 +358,8 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	static const char *const refused_words[] = {"all", "skip", NULL};
 	static const char *const queue_words[] = {"auto", "never", NULL};
 	static const char *const yes_no[] = {"no", "yes", NULL};
-	int tls, auth, refused, queue, requiretls, resume;
+	static const char *const store_words[] = {"keyring", "file", NULL};
+	int tls, auth, refused, queue, requiretls, resume, store;
 
 	a->line = scan_line_of(l->scan, section, "");
 	if (!(a->name = strdup(section)))
@@ -352,8 +380,14 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	    get_choice(l, section, "queue", queue_words, -1, &queue) < 0 ||
 	    get_choice(l, section, "requiretls", yes_no, 0, &requiretls) < 0 ||
 	    get_choice(l, section, "tls_resume", yes_no, 1, &resume) < 0 ||
+	    dup_str(l, section, "notify_command", &a->notify_command) < 0 ||
+	    dup_str(l, section, "proxy", &a->proxy) < 0 || check_proxy(l, section, a->proxy) < 0 ||
+	    get_choice(l, section, "secret_store", store_words, -1, &store) < 0 ||
+	    get_number(l, section, "max_per_minute", 0, 6000, 0, &a->max_per_minute) < 0 ||
+	    dup_str(l, section, "from_patterns", &a->from_patterns) < 0 ||
 	    load_dsn(l, section, a) < 0)
 		return -1;
+	a->store = store;
 	a->queue = queue;
 	a->requiretls = requiretls;
 	a->tls_resume = resume;
@@ -403,15 +437,39 @@ static int get_duration(struct loader *l, const char *section, const char *key, 
 	return 0;
 }
 
+/* Settings of [postern] that are the accounts' defaults. */
+static int inherit_global(struct loader *l, struct config *c, int store)
+{
+	for (int i = 0; i < c->naccounts; i++) {
+		struct account *a = &c->accounts[i];
+		if ((int)a->queue < 0)
+			a->queue = c->queue;
+		if ((int)a->store < 0)
+			a->store = store;
+		if ((!a->notify_command && c->notify_command &&
+		     !(a->notify_command = strdup(c->notify_command))) ||
+		    (!a->proxy && c->proxy && !(a->proxy = strdup(c->proxy))))
+			return err_set(l->e, ERR_OS, "config: out of memory");
+	}
+	return 0;
+}
+
 static int load_global(struct loader *l, struct config *c)
 {
 	static const char *const queue_words[] = {"auto", "never", NULL};
-	int queue;
+	static const char *const store_words[] = {"keyring", "file", NULL};
+	int queue, store;
 
 	if (get_choice(l, GLOBAL_SECTION, "queue", queue_words, QUEUE_AUTO, &queue) < 0 ||
-	    get_duration(l, GLOBAL_SECTION, "queue_lifetime", 5 * 86400, &c->queue_lifetime) < 0)
+	    get_duration(l, GLOBAL_SECTION, "queue_lifetime", 5 * 86400, &c->queue_lifetime) < 0 ||
+	    get_choice(l, GLOBAL_SECTION, "secret_store", store_words, STORE_KEYRING, &store) < 0 ||
+	    dup_str(l, GLOBAL_SECTION, "notify_command", &c->notify_command) < 0 ||
+	    dup_str(l, GLOBAL_SECTION, "proxy", &c->proxy) < 0 ||
+	    check_proxy(l, GLOBAL_SECTION, c->proxy) < 0)
 		return -1;
 	c->queue = queue;
+	if (inherit_global(l, c, store) < 0)
+		return -1;
 	if (dup_str(l, GLOBAL_SECTION, "account", &c->default_account) < 0 ||
 	    dup_str(l, GLOBAL_SECTION, "aliases", &c->aliases) < 0 ||
 	    dup_str(l, GLOBAL_SECTION, "log", &c->log) < 0)
@@ -443,9 +501,6 @@ static int load_sections(struct loader *l, struct config *c, const struct stat *
 	}
 	if (load_global(l, c) < 0)
 		return -1;
-	for (int i = 0; i < c->naccounts; i++)
-		if ((int)c->accounts[i].queue < 0)
-			c->accounts[i].queue = c->queue;
 	if (c->naccounts == 0)
 		return err_set(l->e, ERR_CONFIG, "%s: no account section (such as [work]) defined", l->path);
 	if (c->default_account) {

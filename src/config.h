@@ -17,7 +17,8 @@ enum auth_choice { AUTH_AUTO, AUTH_PLAIN, AUTH_LOGIN, AUTH_SCRAM, AUTH_CRAM, AUT
 enum refused_policy { REFUSED_ALL, REFUSED_SKIP };
 enum queue_policy { QUEUE_AUTO, QUEUE_NEVER };
 
-enum oauth_provider { OAUTH_NONE, OAUTH_GOOGLE, OAUTH_MICROSOFT, OAUTH_CUSTOM };
+enum oauth_provider { OAUTH_NONE, OAUTH_GOOGLE, OAUTH_MICROSOFT, OAUTH_CUSTOM, OAUTH_GOA };
+enum secret_store { STORE_KEYRING, STORE_FILE };
 
 /* OAuth2 (RFC 6749) for the account: the URLs are filled in from the
  * provider's presets unless the file sets them; all are https. */
@@ -55,6 +56,11 @@ struct account {
 	enum dsn_ret dsn_ret;          /* dsn_return */
 	int requiretls;                /* REQUIRETLS on every message (RFC 8689) */
 	int tls_resume;                /* keep and offer a TLS session to resume (default 1) */
+	char *notify_command;          /* run when mail is held (else [postern]'s, else desktop) */
+	char *proxy;                   /* socks5://, socks5h:// or http:// URL (else [postern]'s) */
+	enum secret_store store;       /* where passwords and tokens live */
+	long max_per_minute;           /* queue flush pacing; 0: none */
+	char *from_patterns;           /* "*@example.com, team-*@example.org" */
 	int line;                      /* where the section starts, for messages */
 };
 
@@ -65,6 +71,8 @@ struct config {
 	char *log;
 	enum queue_policy queue;       /* [postern] queue, the accounts' default */
 	long long queue_lifetime;      /* seconds before a queued message is given up */
+	char *notify_command;          /* the accounts' default */
+	char *proxy;                   /* the accounts' default */
 	struct account *accounts;
 	int naccounts;
 };

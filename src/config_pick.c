@@ -119,6 +119,9 @@ static void account_free(struct account *a)
 	free(a->domain);
 	free(a->user);
 	free(a->password_command);
+	free(a->notify_command);
+	free(a->proxy);
+	free(a->from_patterns);
 	if (a->oauth.client_secret) {
 		explicit_bzero(a->oauth.client_secret, strlen(a->oauth.client_secret));
 		free(a->oauth.client_secret);
@@ -141,5 +144,7 @@ void config_free(struct config *c)
 	free(c->default_account);
 	free(c->aliases);
 	free(c->log);
+	free(c->notify_command);
+	free(c->proxy);
 	memset(c, 0, sizeof *c);
 }

@@ -28,6 +28,10 @@ static const struct {
 	{"oauth_scope", IN_ACCOUNT}, {"oauth_auth_url", IN_ACCOUNT},
 	{"oauth_token_url", IN_ACCOUNT}, {"oauth_device_url", IN_ACCOUNT},
 	{"oauth_tls_ca_file", IN_ACCOUNT},
+	{"notify_command", IN_GLOBAL}, {"notify_command", IN_ACCOUNT},
+	{"proxy", IN_GLOBAL}, {"proxy", IN_ACCOUNT},
+	{"secret_store", IN_GLOBAL}, {"secret_store", IN_ACCOUNT},
+	{"max_per_minute", IN_ACCOUNT}, {"from_patterns", IN_ACCOUNT},
 };
 
 /* Keys whose values iniparser never sees (the pre-scan keeps them). */
@@ -92,7 +96,8 @@ static int scan_section(struct scan *sc, const char *path, int line, char *s, st
 static int scan_check_secret(const char *path, int line, const char *key, const char *value,
 			     struct err *e)
 {
-	if ((!secret_key(key) && strcmp(key, "password_command")) || *value == '"' || *value == '\'')
+	if ((!secret_key(key) && strcmp(key, "password_command") && strcmp(key, "notify_command")) ||
+	    *value == '"' || *value == '\'')
 		return 0;
 	if (strpbrk(value, "#;"))
 		return err_set(e, ERR_CONFIG, "%s:%d: %s: contains '#' or ';', which start a "

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "giolib.h"
 #include "secretlib.h"
 
 /* libsecret and GLib, loaded by keyring_open before any call. */
@@ -111,45 +112,12 @@ static void quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *ms
 		log_warn("keyring: %s: %s", domain ? domain : "glib", msg);
 }
 
-/* A candidate bus socket: present, a socket, and this user's. */
-static int own_socket(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_uid == getuid();
-}
-
-/* Finds the session bus before libsecret does: under cron there is no
- * DBUS_SESSION_BUS_ADDRESS, but a systemd user session (or linger) puts
- * the bus at /run/user/UID/bus. Without any bus, say so instead of letting
- * GLib try to autolaunch one. */
-static int keyring_bus(struct err *e)
-{
-	char path[512], addr[600];
-	const char *v = getenv("DBUS_SESSION_BUS_ADDRESS"), *rt = getenv("XDG_RUNTIME_DIR");
-
-	if (v && *v)
-		return 0;
-	if (rt && *rt && (size_t)snprintf(path, sizeof path, "%s/bus", rt) < sizeof path &&
-	    own_socket(path))
-		goto found;
-	snprintf(path, sizeof path, "/run/user/%u/bus", (unsigned)getuid());
-	if (own_socket(path))
-		goto found;
-	return err_set(e, ERR_TEMP, "keyring: no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is unset "
-		       "and %s is not this user's socket (is the user logged in, or lingering?)", path);
-found:
-	snprintf(addr, sizeof addr, "unix:path=%s", path);
-	setenv("DBUS_SESSION_BUS_ADDRESS", addr, 1);
-	return 0;
-}
-
 /* What every keyring call needs first: a bus (checked before libsecret is
  * loaded, so a run without one does not pay for it), libsecret, and
  * GLib's warnings kept off stderr. */
 static int keyring_open(struct err *e)
 {
-	if (keyring_bus(e) < 0 || !(lib = secretlib_load(e)))
+	if ((session_bus_find(e) < 0 && err_prefix(e, "keyring")) || !(lib = secretlib_load(e)))
 		return -1;
 	lib->g_log_set_default_handler(quiet_log, NULL);
 	return 0;

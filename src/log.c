@@ -144,3 +144,16 @@ void log_message(int ok, const char *fmt, ...)
 		log_to_file(line);
 	}
 }
+
+void log_alert(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	openlog("postern", LOG_PID, LOG_MAIL);
+	syslog(LOG_ERR, "%s", line);
+	closelog();
+}

@@ -34,5 +34,8 @@ void log_set_target(const char *target);
 
 /* Appends one line about a message's fate to the configured log. */
 void log_message(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One line to syslog at LOG_ERR (facility mail), whatever `log` says: for
+ * what a person must act on (mail held for credentials). */
+void log_alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

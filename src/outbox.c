@@ -11,6 +11,7 @@
 
 #include "cred.h"
 #include "deadletter.h"
+#include "held.h"
 #include "log.h"
 #include "oauth.h"
 #include "queue.h"
@@ -91,19 +92,6 @@ static void hold(const char *qdir, struct taken *t, const char *why, struct outb
 	log_info("queued %s held for credentials: %s", t->qe.id, why);
 	log_message(0, "queued %s held for credentials: %s", t->qe.id, why);
 	st->held++;
-}
-
-void outbox_fix_hint(const struct account *a, char *out, size_t n)
-{
-	if (a->oauth.provider != OAUTH_NONE)
-		snprintf(out, n, "fix it with postern --authorize %s, then the message goes by itself",
-			 a->name);
-	else if (a->password || a->password_command)
-		snprintf(out, n, "fix the account's %s, then run postern -q --release %s", a->password ?
-			 "password in the configuration" : "password_command", a->name);
-	else
-		snprintf(out, n, "fix it with postern --store-password %s, then the message goes by "
-			 "itself", a->name);
 }
 
 /* Is entry qe one this run takes? Held ones only when forced; the others
@@ -369,7 +357,7 @@ static void say_held(const struct account *a, int n, const struct err *e)
 {
 	char hint[300];
 
-	outbox_fix_hint(a, hint, sizeof hint);
+	held_fix_hint(a, hint, sizeof hint);
 	fprintf(stderr, "postern: account %s: %d queued message%s held: %s; %s\n", a->name, n,
 		n == 1 ? "" : "s", e->msg, hint);
 }
@@ -400,8 +388,11 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 	held = st->held;
 	if (njobs)
 		run_batch(qdir, a, jobs, njobs, taken, ntaken, own != NULL, st, e);
-	if (st->held > held)
+	if (st->held > held) {
 		say_held(a, st->held - held, e);
+		if (!own)   /* a send tells of its own message, and so of these */
+			held_notify(qdir, a, e->msg);
+	}
 	if (own)
 		*own = jobs[ntaken];
 	for (int i = 0; i < ntaken; i++) {
@@ -412,38 +403,6 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 	free(taken);
 	free(jobs);
 	return 0;
-}
-
-int outbox_release(const char *qdir, const char *account, struct err *e)
-{
-	struct queue_entry *all;
-	int count, released = 0;
-
-	if (queue_list(qdir, &all, &count, e) < 0)
-		return -1;
-	for (int i = 0; i < count; i++) {
-		struct queue_entry qe = {0};
-		struct err e2 = {0};
-		int fd;
-		if (!all[i].held || strcasecmp(all[i].account, account) != 0 ||
-		    (fd = queue_lock(qdir, all[i].id)) < 0)
-			continue;
-		if (queue_read(qdir, all[i].id, &qe, &e2) > 0 && qe.held) {
-			qe.held = 0;
-			qe.next = 0;
-			if (queue_update(qdir, &qe, &e2) == 0)
-				released++;
-			else
-				log_warn("queued %s: %s", qe.id, e2.msg);
-		}
-		if (qe.account)
-			queue_entry_free(&qe);
-		close(fd);
-	}
-	for (int i = 0; i < count; i++)
-		queue_entry_free(&all[i]);
-	free(all);
-	return released;
 }
 
 static int known_account(const struct config *cfg, const char *name)
@@ -504,6 +463,7 @@ int outbox_flush(const struct config *cfg, int force, struct outbox_stats *st, s
 		rc = outbox_send(cfg, qdir.data, &cfg->accounts[i], NULL, force, st, &conn);
 	}
 	orphans(cfg, qdir.data, st);
+	held_remind(cfg, qdir.data);
 	buf_free(&qdir);
 	return rc;
 }

@@ -29,14 +29,6 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
  * without a message; h sees the TLS session and every reply. */
 int outbox_check(const struct account *a, const struct session_hooks *h, struct err *e);
 
-/* Releases the entries of `account` held for credentials (due at once);
- * how many, or -1. */
-int outbox_release(const char *qdir, const char *account, struct err *e);
-
-/* What the user does about a credentials failure of account a: one
- * clause ("fix it with postern --authorize NAME, then ..."). */
-void outbox_fix_hint(const struct account *a, char *out, size_t n);
-
 /* postern -q: every account's due entries, one connection per account. */
 int outbox_flush(const struct config *cfg, int force, struct outbox_stats *st, struct err *e);
 
