@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "caps.h"
@@ -168,6 +169,10 @@ static int check_one(const struct account *acct, struct err *e)
 	printf("account %s: %s port %ld, %s\n", a.name, a.host, a.port,
 	       a.tls == TLS_IMPLICIT ? "TLS from the start" : "STARTTLS");
 	fflush(stdout);
+	if (a.from && a.user && config_is_microsoft(&a) && strcasecmp(a.from, a.user))
+		printf("  note: from = %s is not the login %s: Microsoft refuses such mail with 554 "
+		       "5.2.252 SendAsDenied unless %s has Send As rights for it\n", a.from, a.user,
+		       a.user);
 	if (outbox_check(&a, &h, e) == 0) {
 		printf("account %s: all is well: %s, nothing was sent%s\n", a.name,
 		       a.user ? "authenticated" : "no authentication", k.expiring ?

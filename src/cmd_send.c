@@ -52,6 +52,10 @@ static int prepare(struct send_job *j, const struct options *o, const struct acc
 		return -1;
 	from_hdr = envelope_from_header(&j->headers);
 	a = config_pick(&j->cfg, o->account, opt_sender, from_hdr, e);
+	if (a && from_hdr && a->user && config_is_microsoft(a) && strcasecmp(from_hdr, a->user))
+		log_info("account %s: From <%s> is not the login %s: Microsoft refuses that with 554 "
+			 "5.2.252 SendAsDenied unless %s may send as <%s>", a->name, from_hdr, a->user,
+			 a->user, from_hdr);
 	free(opt_sender);
 	free(from_hdr);
 	if (!a || envelope_build(&j->env, o, a, j->cfg.aliases ? &j->aliases : NULL, &j->headers, e) < 0)

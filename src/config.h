@@ -94,6 +94,11 @@ const struct account *config_pick(const struct config *c, const char *name,
 
 void config_free(struct config *c);
 
+/* Microsoft 365 or Outlook.com (its OAuth provider, or its SMTP host):
+ * it refuses a From other than the login with 554 5.2.252 SendAsDenied
+ * unless the mailbox has Send As rights. */
+int config_is_microsoft(const struct account *a);
+
 /* "~/x" -> "$HOME/x"; other paths copied. Owned result or NULL. */
 char *config_expand_path(const char *path);
 

@@ -3,11 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fnmatch.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "compat.h"
+#include "log.h"
 #include "private.h"
 
 char *config_expand_path(const char *path)
@@ -74,13 +76,66 @@ static const struct account *find_by_name(const struct config *c, const char *na
 	return NULL;
 }
 
-static const struct account *find_by_from(const struct config *c, const char *addr)
+/* One shell-style pattern against an address: the local part as written
+ * (case matters there, RFC 5321), the domain in any case. */
+static int pattern_matches(const char *pat, size_t plen, const char *addr)
 {
+	char p[320], local[256];
+	char *pat_at;
+	const char *at = strrchr(addr, '@');
+	size_t n = at ? (size_t)(at - addr) : 0;
+
+	if (plen >= sizeof p || !at || n >= sizeof local)
+		return 0;
+	memcpy(p, pat, plen);
+	p[plen] = '\0';
+	memcpy(local, addr, n);
+	local[n] = '\0';
+	if (!(pat_at = strrchr(p, '@')))
+		return 0;
+	*pat_at = '\0';
+	return fnmatch(p, local, 0) == 0 && fnmatch(pat_at + 1, at + 1, FNM_CASEFOLD) == 0;
+}
+
+/* The first pattern of a comma-separated list matching addr, or NULL. */
+static const char *matching_pattern(const char *list, const char *addr, size_t *len)
+{
+	for (const char *p = list; p && *p;) {
+		size_t n;
+		p += strspn(p, " \t,");
+		n = strcspn(p, ",");
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n && pattern_matches(p, n, addr)) {
+			*len = n;
+			return p;
+		}
+		p += strcspn(p, ",");
+	}
+	return NULL;
+}
+
+/* The account whose from is addr, else the first whose from_patterns
+ * match it; says why under -v. */
+static const struct account *find_by_from(const struct config *c, const char *addr,
+					  const char *what)
+{
+	const char *pat;
+	size_t len = 0;
+
 	if (!addr || !*addr)
 		return NULL;
 	for (int i = 0; i < c->naccounts; i++)
-		if (c->accounts[i].from && strcasecmp(c->accounts[i].from, addr) == 0)
+		if (c->accounts[i].from && strcasecmp(c->accounts[i].from, addr) == 0) {
+			log_info("account %s: its from is the %s <%s>", c->accounts[i].name, what, addr);
 			return &c->accounts[i];
+		}
+	for (int i = 0; i < c->naccounts; i++)
+		if ((pat = matching_pattern(c->accounts[i].from_patterns, addr, &len))) {
+			log_info("account %s: from_patterns '%.*s' matches the %s <%s>",
+				 c->accounts[i].name, (int)len, pat, what, addr);
+			return &c->accounts[i];
+		}
 	return NULL;
 }
 
@@ -95,10 +150,12 @@ const struct account *config_pick(const struct config *c, const char *name,
 		err_set(e, ERR_CONFIG, "%s: no account named '%s'", c->path, name);
 		return NULL;
 	}
-	if ((a = find_by_from(c, sender)) || (a = find_by_from(c, from_header)))
+	if ((a = find_by_from(c, sender, "sender")) || (a = find_by_from(c, from_header, "From")))
 		return a;
-	if (c->default_account)
+	if (c->default_account) {
+		log_info("account %s: the default ([postern] account)", c->default_account);
 		return find_by_name(c, c->default_account);
+	}
 	if (c->naccounts == 1)
 		return &c->accounts[0];
 	err_set(e, ERR_CONFIG, "%s: %d accounts and none chosen: use -a NAME, or set account = NAME "
@@ -147,4 +204,17 @@ void config_free(struct config *c)
 	free(c->notify_command);
 	free(c->proxy);
 	memset(c, 0, sizeof *c);
+}
+
+int config_is_microsoft(const struct account *a)
+{
+	static const char *const hosts[] = {"smtp.office365.com", "smtp-mail.outlook.com",
+					    "outlook.office365.com"};
+
+	if (a->oauth.provider == OAUTH_MICROSOFT)
+		return 1;
+	for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
+		if (a->host && strcasecmp(a->host, hosts[i]) == 0)
+			return 1;
+	return 0;
 }

@@ -33,6 +33,7 @@ enum err_detail {
 	ERR_DETAIL_TOKEN_REJECTED,   /* the server refused an OAuth2 access token */
 	ERR_DETAIL_CREDENTIALS,      /* no password or token stored, the OAuth client refused:
 				      * a person must act (as for ERR_NOPERM) */
+	ERR_DETAIL_SLOW_DOWN,        /* 421 or 454 4.7.0: too many messages, try later */
 };
 
 struct err {

@@ -367,7 +367,7 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 {
 	struct taken *taken = calloc(BATCH_MAX, sizeof *taken);
 	struct session_job *jobs = calloc(BATCH_MAX + 1, sizeof *jobs);
-	int ntaken = 0, njobs = 0, max = batch_limit(), held;
+	int ntaken = 0, njobs = 0, max = batch_limit(), held, deferred;
 
 	if (!taken || !jobs) {
 		free(taken);
@@ -386,8 +386,13 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 	if (own)
 		jobs[njobs++] = *own;
 	held = st->held;
+	deferred = st->deferred;
 	if (njobs)
 		run_batch(qdir, a, jobs, njobs, taken, ntaken, own != NULL, st, e);
+	if (e->detail == ERR_DETAIL_SLOW_DOWN && st->deferred > deferred)
+		fprintf(stderr, "postern: account %s: %s; %d queued message%s wait for a later postern "
+			"-q\n", a->name, e->msg, st->deferred - deferred,
+			st->deferred - deferred == 1 ? "" : "s");
 	if (st->held > held) {
 		say_held(a, st->held - held, e);
 		if (!own)   /* a send tells of its own message, and so of these */

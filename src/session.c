@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <openssl/evp.h>
 
@@ -277,6 +278,40 @@ static int reconnect(struct conn *c, const struct account *a, struct early_tls *
 	return connect_to(c, a, early, e);
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* max_per_minute: the next message starts no sooner than 60/N seconds
+ * after the one before. */
+static void pace(const struct account *a, long long *started_ms)
+{
+	long long next, now;
+
+	if (a->max_per_minute <= 0)
+		return;
+	next = *started_ms + 60000 / a->max_per_minute;
+	while ((now = now_ms()) < next) {
+		struct timespec d = {(next - now) / 1000, ((next - now) % 1000) * 1000000};
+		nanosleep(&d, NULL);
+	}
+	*started_ms = now_ms();
+}
+
+/* The server asked for fewer messages (421 or 454 4.7.0): the messages
+ * not yet started stay queued (e, the first of them, says why), and the
+ * session ends with QUIT. */
+static void stop_for_slow_down(struct smtp *s, struct err *e)
+{
+	err_set(e, ERR_TEMP, "not tried: the server asks to slow down (%s)", s->slow_down);
+	e->detail = ERR_DETAIL_SLOW_DOWN;
+	smtp_quit(s);
+}
+
 /* Runs the state machine over the connection for jobs[0..n); job j is
  * message tag j. A job ends with done = 1 (accepted), -1 (refused: its
  * err says why) or 0 (not settled: the session failed around it, and the
@@ -288,6 +323,7 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, struct e
 	       struct session_job *jobs, int n, struct reply *r, const struct session_hooks *h)
 {
 	int j = 0, oldest = 0, k;
+	long long started_ms = now_ms();
 	struct err *e;
 	/* A 7-bit copy: only ever of the newest message, and nothing goes
 	 * behind it, so the next message settled is the one it belongs to. */
@@ -305,7 +341,8 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, struct e
 			goto io_error;
 		switch (act) {
 		case SMTP_READ:
-			if (j + 1 < n && smtp_can_pipeline(s, jobs[j + 1].m)) {
+			if (j + 1 < n && !a->max_per_minute && !s->slow_down[0] &&
+			    smtp_can_pipeline(s, jobs[j + 1].m)) {
 				src = &jobs[++j].src;
 				act = smtp_pipeline_next(s, jobs[j].m, &jobs[j].err, j + 1 < n);
 				break;
@@ -364,6 +401,11 @@ static int run(const struct account *a, struct conn *c, struct smtp *s, struct e
 				act = SMTP_READ;
 				break;
 			}
+			if (s->slow_down[0]) {
+				stop_for_slow_down(s, &jobs[j + 1].err);
+				goto failed;
+			}
+			pace(a, &started_ms);
 			src = &jobs[++j].src;
 			act = smtp_next_message(s, jobs[j].m, &jobs[j].err, j + 1 < n);
 			break;

@@ -135,6 +135,7 @@ struct smtp {
 	struct smtp_txn *t;
 	struct smtp_txn *newest;
 	int in_flight;               /* messages started and not yet settled */
+	char slow_down[400];         /* a 421 or 454 4.7.0 (too many messages): start no more */
 };
 
 /* Message m is tag 0; each next one takes the next tag. -1 when out of

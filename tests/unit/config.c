@@ -638,6 +638,39 @@ static void test_oauth(void)
 	config_free(&c);
 }
 
+/* from_patterns: shell-style, the domain in any case; an exact from wins. */
+static void test_patterns(void)
+{
+	struct config c;
+	struct err e = {0};
+	const struct account *a;
+	static const char text[] =
+		"[postern]\naccount = main\n"
+		"[main]\nhost = h\nfrom = me@example.com\n"
+		"[team]\nhost = h\nfrom = team@example.org\nfrom_patterns = team-*@example.org, *@Lists.Example.ORG\n"
+		"[catch]\nhost = h\nfrom_patterns = *@example.com\n";
+
+	if (!ok(load(text, &c, &e) == 0, "load accounts with from_patterns")) {
+		config_free(&c);
+		return;
+	}
+	a = config_pick(&c, NULL, "team-ops@example.org", NULL, &e);
+	is_str(a ? a->name : NULL, "team", "from_patterns: team-* matches team-ops@");
+	a = config_pick(&c, NULL, "x@LISTS.example.org", NULL, &e);
+	is_str(a ? a->name : NULL, "team", "from_patterns: the domain in any case");
+	a = config_pick(&c, NULL, "Team-ops@example.org", NULL, &e);
+	is_str(a ? a->name : NULL, "main", "from_patterns: the local part's case matters (no match: the default)");
+	a = config_pick(&c, NULL, "me@example.com", NULL, &e);
+	is_str(a ? a->name : NULL, "main", "an exact from wins over a pattern of a later account");
+	a = config_pick(&c, NULL, "alias@example.com", NULL, &e);
+	is_str(a ? a->name : NULL, "catch", "from_patterns: *@example.com serves every alias of the domain");
+	a = config_pick(&c, NULL, NULL, "bob@example.com", &e);
+	is_str(a ? a->name : NULL, "catch", "from_patterns: the From header's address too");
+	a = config_pick(&c, NULL, "x@other.example", NULL, &e);
+	is_str(a ? a->name : NULL, "main", "from_patterns: no match, the default");
+	config_free(&c);
+}
+
 int main(void)
 {
 	test_esmtp_keys();
@@ -657,6 +690,7 @@ int main(void)
 	test_fingerprint();
 	test_global();
 	test_pick();
+	test_patterns();
 	test_find();
 	rmdir(tmpdir);
 	return done_testing();
