@@ -2,6 +2,7 @@
  * RFC 8628 (device grant). */
 #include "cmd_authorize.h"
 #include "cmd_queue.h"
+#include "secrets.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -414,6 +415,12 @@ int cmd_authorize(const struct options *o, struct err *e)
 	if (a->oauth.provider == OAUTH_NONE) {
 		err_set(e, ERR_CONFIG, "--authorize %s: the account has no oauth_provider (see "
 			"postern.ini(5), OAUTH2)", a->name);
+		goto out;
+	}
+	/* Before anyone signs in: a machine without a keyring would find out
+	 * only once the tokens are there to store. */
+	if (secrets_ready(a, e) < 0) {
+		err_prefix(e, "--authorize %s", a->name);
 		goto out;
 	}
 	if ((use_device(a, o) ? authorize_device(a, &t, e) : authorize_code(a, o->paste, &t, e)) < 0)

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "config.h"
 #include "keyring.h"
+#include "secrets.h"
 #include "oauth.h"
 
 static struct termios saved_tty;
@@ -48,6 +49,11 @@ static int read_line(struct buf *out)
 static const char *what_is_stored(const struct account *a)
 {
 	return a->oauth.provider != OAUTH_NONE ? "OAuth2 client secret" : "Password";
+}
+
+static const char *store_name(const struct account *a)
+{
+	return a->store == STORE_FILE ? "secret_store = file" : "keyring";
 }
 
 static enum keyring_kind kind_of(const struct account *a)
@@ -120,11 +126,11 @@ int cmd_store_password(const struct options *o, struct err *e)
 	int rc = -1;
 
 	buf_init(&pw, PASSWORD_MAX);
-	if (!(a = cmd_account_of(o, &cfg, e)) || read_password(a, &pw, e) < 0)
+	if (!(a = cmd_account_of(o, &cfg, e)) || secrets_ready(a, e) < 0 || read_password(a, &pw, e) < 0)
 		goto out;
-	if (keyring_store(kind_of(a), a->name, a->host, a->user, pw.data, a->timeout, e) < 0)
+	if (secrets_store(a, kind_of(a), pw.data, e) < 0)
 		goto out;
-	printf("postern: keyring: stored the %s for %s at %s (account %s)\n",
+	printf("postern: %s: stored the %s for %s at %s (account %s)\n", store_name(a),
 	       a->oauth.provider != OAUTH_NONE ? "OAuth2 client secret" : "password", a->user,
 	       a->host, a->name);
 	rc = 0;
@@ -148,21 +154,22 @@ int cmd_forget_password(const struct options *o, struct err *e)
 	 * running now stores them again), and the client secret if stored. */
 	if (a->oauth.provider != OAUTH_NONE && (fd = oauth_lock(a, e)) < 0)
 		goto out;
-	found = keyring_forget(a->oauth.provider != OAUTH_NONE ? KEYRING_OAUTH_TOKEN : KEYRING_PASSWORD,
-			       a->host, a->user, a->timeout, e);
+	found = secrets_forget(a, a->oauth.provider != OAUTH_NONE ? KEYRING_OAUTH_TOKEN : KEYRING_PASSWORD,
+			       e);
 	if (found >= 0 && a->oauth.provider != OAUTH_NONE) {
-		int secret = keyring_forget(KEYRING_OAUTH_CLIENT_SECRET, a->host, a->user, a->timeout, e);
+		int secret = secrets_forget(a, KEYRING_OAUTH_CLIENT_SECRET, e);
 		found = secret < 0 ? -1 : found + secret;
 	}
 	if (found < 0)
 		goto out;
 	if (found == 0) {
-		err_set(e, ERR_CONFIG, "keyring: no %s stored for %s at %s (account %s): nothing to forget",
+		err_set(e, ERR_CONFIG, "%s: no %s stored for %s at %s (account %s): nothing to forget",
+			store_name(a),
 			a->oauth.provider != OAUTH_NONE ? "OAuth2 token" : "password", a->user, a->host,
 			a->name);
 		goto out;
 	}
-	printf("postern: keyring: forgot the %s for %s at %s (account %s)\n",
+	printf("postern: %s: forgot the %s for %s at %s (account %s)\n", store_name(a),
 	       a->oauth.provider != OAUTH_NONE ? "OAuth2 tokens" : "password", a->user, a->host,
 	       a->name);
 	rc = 0;

@@ -12,6 +12,7 @@
 
 #include "compat.h"
 #include "keyring.h"
+#include "secrets.h"
 #include "net.h"
 
 /* Reads the child's stdout until EOF or the deadline, keeping at most the
@@ -221,13 +222,14 @@ static int run_command(const struct account *a, struct buf *out, struct err *e)
  * is the user's to fix (78); a locked keyring or no bus may pass (75). */
 static int from_keyring(const struct account *a, struct buf *out, struct err *e)
 {
-	int rc = keyring_lookup(KEYRING_PASSWORD, a->host, a->user, a->timeout, out, e);
+	int rc = secrets_lookup(a, KEYRING_PASSWORD, out, e);
 
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
-		err_set(e, ERR_CONFIG, "keyring: no password stored for %s at %s (account %s): run "
-			"postern --store-password %s", a->user, a->host, a->name, a->name);
+		err_set(e, ERR_CONFIG, "%s: no password stored for %s at %s (account %s): run postern "
+			"--store-password %s", a->store == STORE_FILE ? "secret_store = file" : "keyring",
+			a->user, a->host, a->name, a->name);
 		e->detail = ERR_DETAIL_CREDENTIALS;
 		return -1;
 	}

@@ -17,6 +17,7 @@
 #include "http.h"
 #include "jsonlib.h"
 #include "keyring.h"
+#include "secrets.h"
 #include "log.h"
 #include "private.h"
 #include "queue.h"
@@ -94,7 +95,7 @@ int oauth_store(const struct account *a, const struct oauth_tokens *t, struct er
 		return -1;
 	if (!(text = tokens_text(J, t)))
 		return err_set(e, ERR_OS, "OAuth2: out of memory");
-	rc = keyring_store(KEYRING_OAUTH_TOKEN, a->name, a->host, a->user, text, a->timeout, e);
+	rc = secrets_store(a, KEYRING_OAUTH_TOKEN, text, e);
 	jsonlib_free_text(text);
 	return rc;
 }
@@ -106,7 +107,7 @@ static int client_secret(const struct account *a, struct buf *out, struct err *e
 	if (a->oauth.client_secret)
 		return buf_appends(out, a->oauth.client_secret) < 0 ?
 		       err_set(e, ERR_CONFIG, "oauth_client_secret: too long") : 0;
-	return keyring_lookup(KEYRING_OAUTH_CLIENT_SECRET, a->host, a->user, a->timeout, out, e) < 0 ?
+	return secrets_lookup(a, KEYRING_OAUTH_CLIENT_SECRET, out, e) < 0 ?
 	       -1 : 0;
 }
 
@@ -237,7 +238,7 @@ static int load_tokens(const struct account *a, struct oauth_tokens *t, struct e
 	if (!J)
 		return -1;
 	buf_init(&item, 4 * TOKEN_MAX);
-	found = keyring_lookup(KEYRING_OAUTH_TOKEN, a->host, a->user, a->timeout, &item, e);
+	found = secrets_lookup(a, KEYRING_OAUTH_TOKEN, &item, e);
 	if (found < 0)
 		rc = -1;
 	else if (found == 0)

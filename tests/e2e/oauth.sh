@@ -359,6 +359,19 @@ like "$OUT" "forgot the OAuth2 tokens" "--forget-password: says the tokens are g
 msg "$to" "forgot-$u" | run_postern -C "$CFG" "$to"
 is "$RC" 77 "after --forget-password: no token (77)"
 
+# --- secret_store = file: the tokens in a private file, not the keyring
+config "$CFG.file" "secret_store = file"
+echo ok >"$D/device_script"
+run_postern -C "$CFG.file" --authorize test --device
+is "$RC" 0 "secret_store = file: --authorize exits 0"
+tf=$(ls "$XDG_STATE_HOME/postern/secrets/"oauth2-* 2>/dev/null | head -n 1)
+ok "$([ -f "$tf" ]; echo $?)" "secret_store = file: the tokens are in a file"
+is "$(stat -c %a "$tf" 2>/dev/null)" 600 "secret_store = file: the token file is 0600"
+like "$(cat "$tf" 2>/dev/null)" '"refresh_token"' "secret_store = file: it holds the refresh token"
+msg "$to" "file-$u" | run_postern -C "$CFG.file" "$to"
+is "$RC" 0 "secret_store = file: a send with the token from the file"
+is "$(in_mbox "file-$u")" 1 "secret_store = file: delivered over OAuth2"
+
 # --- config mistakes
 config "$CFG.http" && sed -i "s#^oauth_token_url = .*#oauth_token_url = http://127.0.0.1:1/token#" "$CFG.http"
 msg "$to" x | run_postern -C "$CFG.http" "$to"
