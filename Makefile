@@ -58,7 +58,7 @@ TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates 
 	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl \
 	gcr xvfb xdotool cppcheck clang-tidy clang-14 libclang-rt-14-dev valgrind php-cli php-symfony-mailer \
 	git-email libmailtools-perl mutt neomutt s-nail bsd-mailx mailutils cron socat systemd python3-gi \
-	gir1.2-glib-2.0 dbus-bin
+	gir1.2-glib-2.0 dbus-bin dante-server tinyproxy
 # make demo: a private Postfix with SASL (saslpasswd2) and a certificate (openssl).
 DEMO_DEBS  = postfix sasl2-bin libsasl2-modules openssl ca-certificates
 # make bench: its own deps (no node, no keyring), msmtp as the reference client,

@@ -28,9 +28,10 @@ struct conn {
 	const char *host;     /* borrowed, for messages */
 };
 
-/* Connects to host:port (every address, in order), running `later` (or
- * NULL) while the first connection is under way. */
-int conn_open(struct conn *c, const char *host, long port, long timeout_s,
+/* Connects to host:port (every address, in order), or through `proxy`
+ * (a URL, or NULL), running `later` (or NULL) while the first connection
+ * is under way. */
+int conn_open(struct conn *c, const char *proxy, const char *host, long port, long timeout_s,
 	      struct net_meanwhile *later, struct err *e);
 
 /* Makes the TLS session conn_start_tls will use (errors are left for it

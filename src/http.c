@@ -112,6 +112,7 @@ static int setup(CURL *c, const struct http_request *rq, struct curl_slist *hdrs
 	       api.easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) ||
 	       api.easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, cleanse_plaintext) ||
 	       (rq->ca_file && api.easy_setopt(c, CURLOPT_CAINFO, rq->ca_file)) ||
+	       (rq->proxy && api.easy_setopt(c, CURLOPT_PROXY, rq->proxy)) ||
 	       api.easy_setopt(c, CURLOPT_USERAGENT, "postern/" POSTERN_VERSION) ||
 	       api.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs) ||
 	       api.easy_setopt(c, CURLOPT_POST, 1L) ||

@@ -17,6 +17,7 @@ struct http_request {
 	size_t form_len;
 	const char *ca_file;       /* NULL: the system trust store */
 	long timeout;              /* seconds for the whole request */
+	const char *proxy;         /* socks5://, socks5h:// or http:// URL, or NULL */
 };
 
 /* POSTs the form; fills *status and `body` (limited by its buf). Any

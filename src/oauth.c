@@ -128,7 +128,8 @@ static int add_client(const struct account *a, struct buf *form, struct err *e)
 int oauth_post_json(const struct account *a, const char *url, struct buf *form, long *status,
 		    json_t **out, struct err *e)
 {
-	struct http_request rq = {.url = url, .ca_file = a->oauth.tls_ca_file, .timeout = a->timeout};
+	struct http_request rq = {.url = url, .ca_file = a->oauth.tls_ca_file, .timeout = a->timeout,
+				  .proxy = a->proxy};
 	const struct jsonlib *J = jsonlib_load(e);
 	struct buf body;
 	json_error_t jerr;

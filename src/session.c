@@ -254,7 +254,7 @@ static int connect_to(struct conn *c, const struct account *a, struct early_tls 
 	struct net_meanwhile later = {prepare_tls, early};
 
 	early->c = c;
-	if (conn_open(c, a->host, a->port, a->timeout, &later, e) < 0) {
+	if (conn_open(c, a->proxy, a->host, a->port, a->timeout, &later, e) < 0) {
 		conn_close(c);
 		return -1;
 	}

@@ -372,6 +372,21 @@ msg "$to" "file-$u" | run_postern -C "$CFG.file" "$to"
 is "$RC" 0 "secret_store = file: a send with the token from the file"
 is "$(in_mbox "file-$u")" 1 "secret_store = file: delivered over OAuth2"
 
+# --- a proxy: the token request and the SMTP connection both go through it
+. "$TOP/tests/lib/proxies.sh"
+proxy_http_start "$TEST_TMP/px" "$(cat "$D/port")" "$SMTP_PORT"
+config "$CFG.proxy" "proxy = http://127.0.0.1:$HTTP_PROXY_PORT"
+echo ok >"$D/device_script"
+run_postern -C "$CFG.proxy" --authorize test --device
+is "$RC" 0 "proxy = http://: --authorize through the proxy, exit 0"
+to=proxied-$u@example.test
+msg "$to" "proxied-$u" | run_postern -C "$CFG.proxy" "$to"
+is "$RC" 0 "proxy = http://: a send, exit 0"
+is "$(in_mbox "proxied-$u")" 1 "proxy = http://: delivered over OAuth2"
+px=$(cat "$TEST_TMP/px/tinyproxy.log")
+like "$px" "CONNECT 127\.0\.0\.1:$(cat "$D/port") HTTP" "proxy: the token request went through the proxy"
+like "$px" "CONNECT 127\.0\.0\.1:$SMTP_PORT HTTP" "proxy: the SMTP connection went through the proxy"
+
 # --- config mistakes
 config "$CFG.http" && sed -i "s#^oauth_token_url = .*#oauth_token_url = http://127.0.0.1:1/token#" "$CFG.http"
 msg "$to" x | run_postern -C "$CFG.http" "$to"
