@@ -412,6 +412,11 @@ int cmd_authorize(const struct options *o, struct err *e)
 	oauth_tokens_init(&t);
 	if (!(a = cmd_account_of(o, &cfg, e)))
 		goto out;
+	if (a->oauth.provider == OAUTH_GOA) {
+		err_set(e, ERR_USAGE, "--authorize %s: nothing to do: GNOME Online Accounts holds the "
+			"sign-in (add or repair the account in GNOME Settings, Online Accounts)", a->name);
+		goto out;
+	}
 	if (a->oauth.provider == OAUTH_NONE) {
 		err_set(e, ERR_CONFIG, "--authorize %s: the account has no oauth_provider (see "
 			"postern.ini(5), OAUTH2)", a->name);

@@ -126,7 +126,14 @@ int cmd_store_password(const struct options *o, struct err *e)
 	int rc = -1;
 
 	buf_init(&pw, PASSWORD_MAX);
-	if (!(a = cmd_account_of(o, &cfg, e)) || secrets_ready(a, e) < 0 || read_password(a, &pw, e) < 0)
+	if (!(a = cmd_account_of(o, &cfg, e)))
+		goto out;
+	if (a->oauth.provider == OAUTH_GOA) {
+		err_set(e, ERR_USAGE, "--store-password %s: nothing to store: GNOME Online Accounts holds "
+			"the sign-in", a->name);
+		goto out;
+	}
+	if (secrets_ready(a, e) < 0 || read_password(a, &pw, e) < 0)
 		goto out;
 	if (secrets_store(a, kind_of(a), pw.data, e) < 0)
 		goto out;

@@ -19,6 +19,7 @@ static const struct dl_sym syms[] = {
 	DL_SYM(lib, g_variant_get_child_value),
 	DL_SYM(lib, g_variant_n_children),
 	DL_SYM(lib, g_variant_lookup),
+	DL_SYM(lib, g_variant_lookup_value),
 	DL_SYM(lib, g_variant_unref),
 	DL_SYM(lib, g_object_unref),
 	DL_SYM(lib, g_error_free),

@@ -19,6 +19,7 @@ struct giolib {
 	__typeof__(g_variant_get_child_value) *g_variant_get_child_value;
 	__typeof__(g_variant_n_children) *g_variant_n_children;
 	__typeof__(g_variant_lookup) *g_variant_lookup;
+	__typeof__(g_variant_lookup_value) *g_variant_lookup_value;
 	__typeof__(g_variant_unref) *g_variant_unref;
 	__typeof__(g_object_unref) *g_object_unref;
 	__typeof__(g_error_free) *g_error_free;

@@ -18,7 +18,10 @@
 
 void held_fix_hint(const struct account *a, char *out, size_t n)
 {
-	if (a->oauth.provider != OAUTH_NONE)
+	if (a->oauth.provider == OAUTH_GOA)
+		snprintf(out, n, "fix it in GNOME Settings (Online Accounts), then run postern -q "
+			 "--release %s", a->name);
+	else if (a->oauth.provider != OAUTH_NONE)
 		snprintf(out, n, "fix it with postern --authorize %s, then the message goes by itself",
 			 a->name);
 	else if (a->password || a->password_command)

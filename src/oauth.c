@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "http.h"
+#include "goa.h"
 #include "jsonlib.h"
 #include "keyring.h"
 #include "secrets.h"
@@ -372,6 +373,8 @@ int oauth_access_token(const struct account *a, const char *rejected, struct buf
 	struct oauth_tokens t;
 	int fd = -1, rc;
 
+	if (a->oauth.provider == OAUTH_GOA)   /* GNOME keeps and renews the tokens */
+		return goa_access_token(a, out, e);
 	oauth_tokens_init(&t);
 	rc = load_tokens(a, &t, e);
 	if (rc == 0 && !usable(&t, rejected)) {
