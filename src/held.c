@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "log.h"
 #include "notify.h"
+#include "oauth.h"
 #include "queue.h"
 
 #define REMIND_EVERY (24 * 3600)
@@ -81,22 +82,22 @@ int held_count(const char *qdir, const char *account)
 	return n;
 }
 
-/* The file whose time says when the person was last told: beside the
- * queue folder (qdir/../held-notified). */
-static int stamp_path(const char *qdir, struct buf *out)
+/* A file whose time says when something was last done, beside the queue
+ * folder: qdir/../NAME (held-notified, tokens-checked). */
+static int stamp_path(const char *qdir, const char *name, struct buf *out)
 {
 	const char *slash = strrchr(qdir, '/');
 
-	return slash ? buf_appendf(out, "%.*s/held-notified", (int)(slash - qdir), qdir) : -1;
+	return slash ? buf_appendf(out, "%.*s/%s", (int)(slash - qdir), qdir, name) : -1;
 }
 
-static void stamp_now(const char *qdir)
+static void stamp_now(const char *qdir, const char *name)
 {
 	struct buf p;
 	int fd;
 
 	buf_init(&p, 8192);
-	if (stamp_path(qdir, &p) == 0 &&
+	if (stamp_path(qdir, name, &p) == 0 &&
 	    (fd = open(p.data, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0) {
 		futimens(fd, NULL);
 		close(fd);
@@ -104,14 +105,14 @@ static void stamp_now(const char *qdir)
 	buf_free(&p);
 }
 
-static int told_lately(const char *qdir)
+static int done_lately(const char *qdir, const char *name)
 {
 	struct buf p;
 	struct stat st;
 	int lately;
 
 	buf_init(&p, 8192);
-	lately = stamp_path(qdir, &p) == 0 && stat(p.data, &st) == 0 &&
+	lately = stamp_path(qdir, name, &p) == 0 && stat(p.data, &st) == 0 &&
 		 time(NULL) - st.st_mtime < REMIND_EVERY;
 	buf_free(&p);
 	return lately;
@@ -123,7 +124,7 @@ void held_notify(const char *qdir, const struct account *a, const char *reason)
 
 	held_fix_hint(a, fix, sizeof fix);
 	notify_held(a, "held", held_count(qdir, a->name), reason, fix);
-	stamp_now(qdir);
+	stamp_now(qdir, "held-notified");
 }
 
 void held_remind(const struct config *cfg, const char *qdir)
@@ -132,7 +133,7 @@ void held_remind(const struct config *cfg, const char *qdir)
 	struct err e = {0};
 	int count, told = 0;
 
-	if (told_lately(qdir) || queue_list(qdir, &all, &count, &e) < 0)
+	if (done_lately(qdir, "held-notified") || queue_list(qdir, &all, &count, &e) < 0)
 		return;
 	for (int k = 0; k < cfg->naccounts; k++) {
 		const struct account *a = &cfg->accounts[k];
@@ -154,5 +155,26 @@ void held_remind(const struct config *cfg, const char *qdir)
 		queue_entry_free(&all[i]);
 	free(all);
 	if (told)
-		stamp_now(qdir);
+		stamp_now(qdir, "held-notified");
+}
+
+void held_keep_alive(const struct config *cfg, const char *qdir)
+{
+	if (done_lately(qdir, "tokens-checked"))
+		return;
+	for (int k = 0; k < cfg->naccounts; k++) {
+		const struct account *a = &cfg->accounts[k];
+		struct err e = {0};
+		char fix[300];
+		if (oauth_keep_alive(a, &e) >= 0)
+			continue;
+		if (!err_is_credentials(&e)) {   /* the keyring or the network: tomorrow, then */
+			log_info("account %s: the sign-in was not renewed: %s", a->name, e.msg);
+			continue;
+		}
+		log_warn("account %s: %s", a->name, e.msg);
+		held_fix_hint(a, fix, sizeof fix);
+		notify_held(a, "token_refused", held_count(qdir, a->name), e.msg, fix);
+	}
+	stamp_now(qdir, "tokens-checked");
 }

@@ -30,4 +30,8 @@ void held_notify(const char *qdir, const struct account *a, const char *reason);
 /* postern -q: once a day while anything is held, tells again, per account. */
 void held_remind(const struct config *cfg, const char *qdir);
 
+/* postern -q, once a day: renews OAuth2 sign-ins unused for long (they
+ * would lapse), and tells the person when one is refused. */
+void held_keep_alive(const struct config *cfg, const char *qdir);
+
 #endif

@@ -18,8 +18,12 @@
 static void to_syslog(const struct account *a, const char *event, int held, const char *reason,
 		      const char *fix)
 {
-	log_alert("account %s: %s%d message%s held for credentials: %s; %s", a->name,
-		  strcmp(event, "reminder") == 0 ? "still " : "", held, held == 1 ? "" : "s", reason, fix);
+	if (strcmp(event, "token_refused") == 0)
+		log_alert("account %s: the OAuth2 sign-in was refused: %s; %s", a->name, reason, fix);
+	else
+		log_alert("account %s: %s%d message%s held for credentials: %s; %s", a->name,
+			  strcmp(event, "reminder") == 0 ? "still " : "", held, held == 1 ? "" : "s", reason,
+			  fix);
 }
 
 /* The child: the event in the environment, no stdin, its output to our
@@ -83,8 +87,11 @@ static void desktop(const struct account *a, int held, const char *reason, const
 		log_info("no desktop notification: %s", e.msg);
 		return;
 	}
-	snprintf(summary, sizeof summary, "Mail held: %d message%s of account %s", held,
-		 held == 1 ? "" : "s", a->name);
+	if (held)
+		snprintf(summary, sizeof summary, "Mail held: %d message%s of account %s", held,
+			 held == 1 ? "" : "s", a->name);
+	else
+		snprintf(summary, sizeof summary, "Mail: account %s must sign in again", a->name);
 	snprintf(body, sizeof body, "%s\n%s", reason, fix);
 	r = g->g_dbus_connection_call_sync(bus, "org.freedesktop.Notifications",
 		"/org/freedesktop/Notifications", "org.freedesktop.Notifications", "Notify",

@@ -11,7 +11,8 @@
 
 #include "config.h"
 
-/* event: "held" (just now) or "reminder" (still, once a day); `held` is
+/* event: "held" (just now), "reminder" (still, once a day) or
+ * "token_refused" (postern -q could not renew the sign-in); `held` is
  * how many messages of the account wait; `reason` the server's line (or
  * the token endpoint's), `fix` what to do. */
 void notify_held(const struct account *a, const char *event, int held, const char *reason,

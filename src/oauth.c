@@ -393,3 +393,30 @@ int oauth_access_token(const struct account *a, const char *rejected, struct buf
 	oauth_tokens_free(&t);
 	return rc;
 }
+
+int oauth_keep_alive(const struct account *a, struct err *e)
+{
+	struct oauth_tokens t;
+	long long stale = (long long)time(NULL) - OAUTH_RENEW_AFTER_DAYS * 86400LL;
+	int fd = -1, rc = 0;
+
+	if (a->oauth.provider == OAUTH_NONE || a->oauth.provider == OAUTH_GOA)
+		return 0;
+	oauth_tokens_init(&t);
+	if (load_tokens(a, &t, e) < 0) {
+		oauth_tokens_free(&t);
+		return e->kind == ERR_NOPERM ? 0 : -1;   /* nothing stored: nothing to keep */
+	}
+	if (t.expires_at < stale) {
+		if ((fd = oauth_lock(a, e)) < 0 || load_tokens(a, &t, e) < 0)
+			rc = -1;
+		else if (t.expires_at < stale)
+			rc = refresh(a, &t, e) < 0 ? -1 : 1;
+	}
+	oauth_unlock(fd);
+	oauth_tokens_free(&t);
+	if (rc == 1)
+		log_info("OAuth2: account %s: the refresh token was renewed (unused for %d days)", a->name,
+			 OAUTH_RENEW_AFTER_DAYS);
+	return rc;
+}

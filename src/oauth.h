@@ -50,6 +50,15 @@ int oauth_post_json(const struct account *a, const char *url, struct buf *form, 
 /* Takes the account's refresh lock (waiting as long as a holder may
  * legitimately keep it): an fd for oauth_unlock, or -1 with ERR_TEMP. */
 int oauth_lock(const struct account *a, struct err *e);
+
+/* A refresh token unused this long may lapse (Microsoft revokes one after
+ * 90 days of disuse): postern -q renews it. */
+#define OAUTH_RENEW_AFTER_DAYS 30
+
+/* Renews the account's tokens when the last refresh is older than
+ * OAUTH_RENEW_AFTER_DAYS (no user needed). 1 renewed, 0 nothing to do
+ * (or nothing stored), -1 with e set (invalid_grant: ERR_NOPERM). */
+int oauth_keep_alive(const struct account *a, struct err *e);
 void oauth_unlock(int fd);
 
 /* Stores the tokens as the account's keyring item (take the lock first). */

@@ -469,6 +469,7 @@ int outbox_flush(const struct config *cfg, int force, struct outbox_stats *st, s
 	}
 	orphans(cfg, qdir.data, st);
 	held_remind(cfg, qdir.data);
+	held_keep_alive(cfg, qdir.data);
 	buf_free(&qdir);
 	return rc;
 }

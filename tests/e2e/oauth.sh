@@ -372,6 +372,29 @@ msg "$to" "file-$u" | run_postern -C "$CFG.file" "$to"
 is "$RC" 0 "secret_store = file: a send with the token from the file"
 is "$(in_mbox "file-$u")" 1 "secret_store = file: delivered over OAuth2"
 
+# --- postern -q renews a sign-in unused for long (Microsoft revokes one after 90 days)
+age_token() { sed -i "s/\"expires_at\": *[0-9]*/\"expires_at\":$(( $(date +%s) - 40 * 86400 ))/" "$tf"; }
+before=$(grants refresh_token)
+age_token
+rm -f "$XDG_STATE_HOME/postern/tokens-checked"
+run_postern -C "$CFG.file" -q
+is "$RC" 0 "a sign-in unused for 40 days: postern -q exits 0"
+is "$(grants refresh_token)" $((before + 1)) "a sign-in unused for 40 days: postern -q renews it (one refresh)"
+exp=$(grep -o '"expires_at": *[0-9]*' "$tf" | tr -dc 0-9)
+ok "$([ "${exp:-0}" -gt "$(date +%s)" ]; echo $?)" "the renewed tokens are stored"
+age_token
+run_postern -C "$CFG.file" -q
+is "$(grants refresh_token)" $((before + 1)) "checked once a day: the next postern -q the same day does not"
+# The renewal refused (invalid_grant): the person is told.
+config "$CFG.file2" "secret_store = file" "notify_command = \"env | grep ^POSTERN_ >$TEST_TMP/renew.note\""
+saved=$(cat "$D/refresh_tokens")
+: >"$D/refresh_tokens"
+rm -f "$XDG_STATE_HOME/postern/tokens-checked"
+run_postern -C "$CFG.file2" -q
+like "$ERR" "account test: OAuth2: the token endpoint refused the grant \(invalid_grant" "renewal refused: said on stderr"
+like "$(cat "$TEST_TMP/renew.note" 2>/dev/null)" "POSTERN_EVENT=token_refused" "renewal refused: notify_command is told (token_refused)"
+printf '%s\n' "$saved" >"$D/refresh_tokens"
+
 # --- a proxy: the token request and the SMTP connection both go through it
 . "$TOP/tests/lib/proxies.sh"
 proxy_http_start "$TEST_TMP/px" "$(cat "$D/port")" "$SMTP_PORT"
