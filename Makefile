@@ -49,7 +49,12 @@ PROBES  := strlcpy explicit_bzero strtonum
 # its unlock prompt (gcr) shows on Xvfb and is answered with xdotool.
 # make lint (part of make check) runs cppcheck and clang-tidy. The -bs tests
 # run the real Symfony Mailer (php-cli, php-symfony-mailer); the callers'
-# tests run git send-email (git-email, libmailtools-perl).
+# tests run git send-email (git-email, libmailtools-perl), mutt, neomutt,
+# s-nail, bsd-mailx, GNU mailutils and Debian's cron (in a private mount
+# namespace), and drive the socket unit's postern -bs through socat
+# (systemd-analyze checks the units). The proxy tests run dante-server and
+# tinyproxy; the desktop's D-Bus services of the tests are python3-gi
+# (dbus-bin has dbus-monitor).
 # The OAuth2 tests run npm's smtp-server (XOAUTH2, OAUTHBEARER) under nodejs,
 # installed from tests/node/package-lock.json, and play the browser with curl.
 BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev \
