@@ -28,7 +28,8 @@ const char args_usage[] =
 	"  --store-password ACCOUNT   put the account's password (for an OAuth2 account:\n"
 	"                its client secret) into the keyring (read without echo, or\n"
 	"                the first line of stdin)\n"
-	"  --forget-password ACCOUNT  delete it (or an OAuth2 account's tokens) from the keyring\n"
+	"  --forget-password ACCOUNT  delete it (or an OAuth2 account's tokens) from the keyring;\n"
+	"                with --proxy, both are about the password of the account's proxy_user\n"
 	"  --authorize ACCOUNT        get OAuth2 tokens for the account (a code to enter on\n"
 	"                any device where the provider offers it, as Microsoft does, else a\n"
 	"                browser sign-in);\n"
@@ -220,6 +221,10 @@ static int args_long(struct options *o, const char *arg, const char *next, struc
 		o->force = 1;
 		return 0;
 	}
+	if (strcmp(arg, "--proxy") == 0) {
+		o->proxy_secret = 1;
+		return 0;
+	}
 	if (strcmp(arg, "--paste") == 0 || strcmp(arg, "--device") == 0) {
 		*(arg[2] == 'p' ? &o->paste : &o->device) = 1;
 		return 0;
@@ -278,6 +283,9 @@ int args_parse(int argc, char **argv, struct options *o, struct err *e)
 	if ((o->paste || o->device) && o->mode != MODE_AUTHORIZE)
 		return err_set(e, ERR_USAGE, "option --%s goes with --authorize ACCOUNT",
 			       o->paste ? "paste" : "device");
+	if (o->proxy_secret && o->mode != MODE_STORE_PASSWORD && o->mode != MODE_FORGET_PASSWORD)
+		return err_set(e, ERR_USAGE, "option --proxy goes with --store-password or "
+			       "--forget-password ACCOUNT");
 	if (o->release && o->mode != MODE_FLUSH)
 		return err_set(e, ERR_USAGE, "option --release goes with -q");
 	if (o->check_all && (o->mode != MODE_CHECK || o->account))

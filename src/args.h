@@ -38,6 +38,7 @@ struct options {
 	const char *password_account; /* --store-password / --forget-password / --authorize ACCOUNT */
 	int paste;                /* --authorize --paste: read the redirected URL from stdin */
 	int device;               /* --authorize --device: the device grant (RFC 8628) */
+	int proxy_secret;         /* --store-password / --forget-password --proxy */
 	int stdin_closed;         /* set by main: fd 0 was closed, there is no message */
 	char **recipients;        /* the operands, in argv */
 	int nrecipients;

@@ -1,6 +1,7 @@
 #include "cmd_password.h"
 #include "cmd_queue.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,10 +46,23 @@ static int read_line(struct buf *out)
 	return 0;
 }
 
-/* An OAuth2 account has no password: its secret is the client's. */
-static const char *what_is_stored(const struct account *a)
+/* What --store-password (or --forget-password) is about: the account's
+ * password, an OAuth2 account's client secret, or with --proxy the
+ * password of its proxy_user. */
+struct stored {
+	enum keyring_kind kind;
+	const char *what;          /* "password" ... */
+	const char *user, *where;  /* for USER at WHERE */
+};
+
+static struct stored stored_of(const struct options *o, const struct account *a)
 {
-	return a->oauth.provider != OAUTH_NONE ? "OAuth2 client secret" : "Password";
+	if (o->proxy_secret)
+		return (struct stored){KEYRING_PROXY_PASSWORD, "proxy password", a->proxy_user, a->proxy};
+	if (a->oauth.provider != OAUTH_NONE)
+		return (struct stored){KEYRING_OAUTH_CLIENT_SECRET, "OAuth2 client secret", a->user,
+				       a->host};
+	return (struct stored){KEYRING_PASSWORD, "password", a->user, a->host};
 }
 
 static const char *store_name(const struct account *a)
@@ -56,18 +70,14 @@ static const char *store_name(const struct account *a)
 	return a->store == STORE_FILE ? "secret_store = file" : "keyring";
 }
 
-static enum keyring_kind kind_of(const struct account *a)
-{
-	return a->oauth.provider != OAUTH_NONE ? KEYRING_OAUTH_CLIENT_SECRET : KEYRING_PASSWORD;
-}
-
-static int read_password(const struct account *a, struct buf *out, struct err *e)
+static int read_password(const struct stored *s, struct buf *out, struct err *e)
 {
 	struct termios quiet;
 	int tty = isatty(STDIN_FILENO), rc;
 
 	if (tty && tcgetattr(STDIN_FILENO, &saved_tty) == 0) {
-		fprintf(stderr, "%s for %s at %s: ", what_is_stored(a), a->user, a->host);
+		fprintf(stderr, "%c%s for %s at %s: ", toupper((unsigned char)s->what[0]), s->what + 1,
+			s->user, s->where);
 		fflush(stderr);
 		quiet = saved_tty;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
@@ -110,7 +120,12 @@ const struct account *cmd_account_of(const struct options *o, struct config *cfg
 	free(path);
 	if (rc < 0 || !(a = config_pick(cfg, o->password_account, NULL, NULL, e)))
 		return NULL;
-	if (!a->user) {
+	if (o->proxy_secret && !a->proxy_user) {
+		err_set(e, ERR_CONFIG, "keyring: [%s] has no proxy_user: the proxy gets no password",
+			a->name);
+		return NULL;
+	}
+	if (!o->proxy_secret && !a->user) {
 		err_set(e, ERR_CONFIG, "keyring: [%s] has no user: the server gets no password",
 			a->name);
 		return NULL;
@@ -122,24 +137,25 @@ int cmd_store_password(const struct options *o, struct err *e)
 {
 	struct config cfg = {0};
 	const struct account *a;
+	struct stored s;
 	struct buf pw;
 	int rc = -1;
 
 	buf_init(&pw, PASSWORD_MAX);
 	if (!(a = cmd_account_of(o, &cfg, e)))
 		goto out;
-	if (a->oauth.provider == OAUTH_GOA) {
+	s = stored_of(o, a);
+	if (a->oauth.provider == OAUTH_GOA && !o->proxy_secret) {
 		err_set(e, ERR_USAGE, "--store-password %s: nothing to store: GNOME Online Accounts holds "
 			"the sign-in", a->name);
 		goto out;
 	}
-	if (secrets_ready(a, e) < 0 || read_password(a, &pw, e) < 0)
+	if (secrets_ready(a, e) < 0 || read_password(&s, &pw, e) < 0)
 		goto out;
-	if (secrets_store(a, kind_of(a), pw.data, e) < 0)
+	if (secrets_store(a, s.kind, pw.data, e) < 0)
 		goto out;
-	printf("postern: %s: stored the %s for %s at %s (account %s)\n", store_name(a),
-	       a->oauth.provider != OAUTH_NONE ? "OAuth2 client secret" : "password", a->user,
-	       a->host, a->name);
+	printf("postern: %s: stored the %s for %s at %s (account %s)\n", store_name(a), s.what,
+	       s.user, s.where, a->name);
 	rc = 0;
 out:
 	buf_free(&pw);
@@ -147,6 +163,20 @@ out:
 		cmd_release_held(&cfg, a);
 	config_free(&cfg);
 	return rc;
+}
+
+static int forget_proxy(const struct account *a, struct err *e)
+{
+	int found = secrets_forget(a, KEYRING_PROXY_PASSWORD, e);
+
+	if (found < 0)
+		return -1;
+	if (found == 0)
+		return err_set(e, ERR_CONFIG, "%s: no proxy password stored for %s at %s (account %s): "
+			       "nothing to forget", store_name(a), a->proxy_user, a->proxy, a->name);
+	printf("postern: %s: forgot the proxy password for %s at %s (account %s)\n", store_name(a),
+	       a->proxy_user, a->proxy, a->name);
+	return 0;
 }
 
 int cmd_forget_password(const struct options *o, struct err *e)
@@ -157,6 +187,10 @@ int cmd_forget_password(const struct options *o, struct err *e)
 
 	if (!(a = cmd_account_of(o, &cfg, e)))
 		goto out;
+	if (o->proxy_secret) {
+		rc = forget_proxy(a, e);
+		goto out;
+	}
 	/* For OAuth2: the tokens (under the refresh lock, so that no refresh
 	 * running now stores them again), and the client secret if stored. */
 	if (a->oauth.provider != OAUTH_NONE && (fd = oauth_lock(a, e)) < 0)

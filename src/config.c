@@ -382,6 +382,7 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	    get_choice(l, section, "tls_resume", yes_no, 1, &resume) < 0 ||
 	    dup_str(l, section, "notify_command", &a->notify_command) < 0 ||
 	    dup_str(l, section, "proxy", &a->proxy) < 0 || check_proxy(l, section, a->proxy) < 0 ||
+	    dup_str(l, section, "proxy_user", &a->proxy_user) < 0 ||
 	    get_choice(l, section, "secret_store", store_words, -1, &store) < 0 ||
 	    get_number(l, section, "max_per_minute", 0, 6000, 0, &a->max_per_minute) < 0 ||
 	    dup_str(l, section, "from_patterns", &a->from_patterns) < 0 ||
@@ -446,9 +447,14 @@ static int inherit_global(struct loader *l, struct config *c, int store)
 			a->queue = c->queue;
 		if ((int)a->store < 0)
 			a->store = store;
-		if ((!a->notify_command && c->notify_command &&
-		     !(a->notify_command = strdup(c->notify_command))) ||
-		    (!a->proxy && c->proxy && !(a->proxy = strdup(c->proxy))))
+		if (a->proxy_user && !a->proxy && !c->proxy)
+			return bad_value(l, a->name, "proxy_user", "set without a proxy");
+		if (!a->proxy && c->proxy && ((c->proxy_user && !a->proxy_user &&
+					       !(a->proxy_user = strdup(c->proxy_user))) ||
+					      !(a->proxy = strdup(c->proxy))))
+			return err_set(l->e, ERR_OS, "config: out of memory");
+		if (!a->notify_command && c->notify_command &&
+		    !(a->notify_command = strdup(c->notify_command)))
 			return err_set(l->e, ERR_OS, "config: out of memory");
 	}
 	return 0;
@@ -465,9 +471,12 @@ static int load_global(struct loader *l, struct config *c)
 	    get_choice(l, GLOBAL_SECTION, "secret_store", store_words, STORE_KEYRING, &store) < 0 ||
 	    dup_str(l, GLOBAL_SECTION, "notify_command", &c->notify_command) < 0 ||
 	    dup_str(l, GLOBAL_SECTION, "proxy", &c->proxy) < 0 ||
+	    dup_str(l, GLOBAL_SECTION, "proxy_user", &c->proxy_user) < 0 ||
 	    check_proxy(l, GLOBAL_SECTION, c->proxy) < 0)
 		return -1;
 	c->queue = queue;
+	if (c->proxy_user && !c->proxy)
+		return bad_value(l, GLOBAL_SECTION, "proxy_user", "set without a proxy");
 	if (inherit_global(l, c, store) < 0)
 		return -1;
 	if (dup_str(l, GLOBAL_SECTION, "account", &c->default_account) < 0 ||

@@ -58,6 +58,7 @@ struct account {
 	int tls_resume;                /* keep and offer a TLS session to resume (default 1) */
 	char *notify_command;          /* run when mail is held (else [postern]'s, else desktop) */
 	char *proxy;                   /* socks5://, socks5h:// or http:// URL (else [postern]'s) */
+	char *proxy_user;              /* the proxy's user name (its password: the secret store) */
 	enum secret_store store;       /* where passwords and tokens live */
 	long max_per_minute;           /* queue flush pacing; 0: none */
 	char *from_patterns;           /* "*@example.com, team-*@example.org" */
@@ -73,6 +74,7 @@ struct config {
 	long long queue_lifetime;      /* seconds before a queued message is given up */
 	char *notify_command;          /* the accounts' default */
 	char *proxy;                   /* the accounts' default */
+	char *proxy_user;              /* goes with [postern]'s proxy */
 	struct account *accounts;
 	int naccounts;
 };

@@ -178,6 +178,7 @@ static void account_free(struct account *a)
 	free(a->password_command);
 	free(a->notify_command);
 	free(a->proxy);
+	free(a->proxy_user);
 	free(a->from_patterns);
 	if (a->oauth.client_secret) {
 		explicit_bzero(a->oauth.client_secret, strlen(a->oauth.client_secret));
@@ -203,6 +204,7 @@ void config_free(struct config *c)
 	free(c->log);
 	free(c->notify_command);
 	free(c->proxy);
+	free(c->proxy_user);
 	memset(c, 0, sizeof *c);
 }
 

@@ -30,6 +30,7 @@ static const struct {
 	{"oauth_tls_ca_file", IN_ACCOUNT},
 	{"notify_command", IN_GLOBAL}, {"notify_command", IN_ACCOUNT},
 	{"proxy", IN_GLOBAL}, {"proxy", IN_ACCOUNT},
+	{"proxy_user", IN_GLOBAL}, {"proxy_user", IN_ACCOUNT},
 	{"secret_store", IN_GLOBAL}, {"secret_store", IN_ACCOUNT},
 	{"max_per_minute", IN_ACCOUNT}, {"from_patterns", IN_ACCOUNT},
 };

@@ -13,15 +13,16 @@
 #include "net.h"
 #include "proxy.h"
 
-int conn_open(struct conn *c, const char *proxy, const char *host, long port, long timeout_s,
-	      struct net_meanwhile *later, struct err *e)
+int conn_open(struct conn *c, const char *proxy, const struct proxy_login *login,
+	      const char *host, long port, long timeout_s, struct net_meanwhile *later,
+	      struct err *e)
 {
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
 	c->host = host;
 	c->timeout_s = timeout_s;
 	conn_step(c);
-	c->fd = proxy ? proxy_connect(proxy, host, port, timeout_s, later, e)
+	c->fd = proxy ? proxy_connect(proxy, login, host, port, timeout_s, later, e)
 		      : net_connect(host, port, timeout_s, later, e);
 	return c->fd < 0 ? -1 : 0;
 }

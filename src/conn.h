@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "errors.h"
 #include "net.h"
+#include "proxy.h"
 #include "tls.h"
 
 struct conn {
@@ -31,8 +32,9 @@ struct conn {
 /* Connects to host:port (every address, in order), or through `proxy`
  * (a URL, or NULL), running `later` (or NULL) while the first connection
  * is under way. */
-int conn_open(struct conn *c, const char *proxy, const char *host, long port, long timeout_s,
-	      struct net_meanwhile *later, struct err *e);
+int conn_open(struct conn *c, const char *proxy, const struct proxy_login *login,
+	      const char *host, long port, long timeout_s, struct net_meanwhile *later,
+	      struct err *e);
 
 /* Makes the TLS session conn_start_tls will use (errors are left for it
  * to report): CPU work that fits in a round trip. */

@@ -259,3 +259,18 @@ int cred_password(const struct account *a, struct buf *out, struct err *e)
 		(void)mlock(out->data, out->cap);
 	return rc;
 }
+
+int cred_proxy_password(const struct account *a, struct buf *out, struct err *e)
+{
+	int rc = secrets_lookup(a, KEYRING_PROXY_PASSWORD, out, e);
+
+	if (rc < 0)
+		return err_prefix(e, "proxy");
+	if (rc == 0) {
+		err_set(e, ERR_CONFIG, "proxy: no password stored for %s at %s (account %s): run postern "
+			"--store-password %s --proxy", a->proxy_user, a->proxy, a->name, a->name);
+		e->detail = ERR_DETAIL_CREDENTIALS;
+		return -1;
+	}
+	return 0;
+}

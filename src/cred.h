@@ -19,4 +19,8 @@
  * keyring is locked, unreachable or silent. */
 int cred_password(const struct account *a, struct buf *out, struct err *e);
 
+/* The password of the account's proxy_user, from the secret store, into
+ * `out`. ERR_CONFIG (a person must store it: held) when none is stored. */
+int cred_proxy_password(const struct account *a, struct buf *out, struct err *e);
+
 #endif

@@ -113,6 +113,8 @@ static int setup(CURL *c, const struct http_request *rq, struct curl_slist *hdrs
 	       api.easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, cleanse_plaintext) ||
 	       (rq->ca_file && api.easy_setopt(c, CURLOPT_CAINFO, rq->ca_file)) ||
 	       (rq->proxy && api.easy_setopt(c, CURLOPT_PROXY, rq->proxy)) ||
+	       (rq->proxy_user && (api.easy_setopt(c, CURLOPT_PROXYUSERNAME, rq->proxy_user) ||
+				   api.easy_setopt(c, CURLOPT_PROXYPASSWORD, rq->proxy_password))) ||
 	       api.easy_setopt(c, CURLOPT_USERAGENT, "postern/" POSTERN_VERSION) ||
 	       api.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs) ||
 	       api.easy_setopt(c, CURLOPT_POST, 1L) ||

@@ -18,6 +18,8 @@ struct http_request {
 	const char *ca_file;       /* NULL: the system trust store */
 	long timeout;              /* seconds for the whole request */
 	const char *proxy;         /* socks5://, socks5h:// or http:// URL, or NULL */
+	const char *proxy_user;    /* NULL: the proxy asks for nothing */
+	const char *proxy_password;
 };
 
 /* POSTs the form; fills *status and `body` (limited by its buf). Any

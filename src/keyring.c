@@ -202,12 +202,14 @@ static const char *const protocols[] = {
 	[KEYRING_PASSWORD] = "smtp",
 	[KEYRING_OAUTH_TOKEN] = "oauth2",
 	[KEYRING_OAUTH_CLIENT_SECRET] = "oauth2-client",
+	[KEYRING_PROXY_PASSWORD] = "proxy",
 };
 
 static const char *const labels[] = {
 	[KEYRING_PASSWORD] = "",
 	[KEYRING_OAUTH_TOKEN] = " OAuth2 token",
 	[KEYRING_OAUTH_CLIENT_SECRET] = " OAuth2 client secret",
+	[KEYRING_PROXY_PASSWORD] = " proxy password",
 };
 
 static int lookup_both(SecretService *svc, enum keyring_kind kind, const char *host,

@@ -18,7 +18,8 @@
 #include "buf.h"
 #include "errors.h"
 
-enum keyring_kind { KEYRING_PASSWORD, KEYRING_OAUTH_TOKEN, KEYRING_OAUTH_CLIENT_SECRET };
+enum keyring_kind { KEYRING_PASSWORD, KEYRING_OAUTH_TOKEN, KEYRING_OAUTH_CLIENT_SECRET,
+		    KEYRING_PROXY_PASSWORD };
 
 /* Looks the secret of this kind for USER at HOST up into `out` (borrowed, empty).
  * Returns 1 when found, 0 when no item exists, -1 with ERR_TEMP when the

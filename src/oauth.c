@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "http.h"
+#include "cred.h"
 #include "goa.h"
 #include "jsonlib.h"
 #include "keyring.h"
@@ -132,13 +133,22 @@ int oauth_post_json(const struct account *a, const char *url, struct buf *form, 
 	struct http_request rq = {.url = url, .ca_file = a->oauth.tls_ca_file, .timeout = a->timeout,
 				  .proxy = a->proxy};
 	const struct jsonlib *J = jsonlib_load(e);
-	struct buf body;
+	struct buf body, proxy_pw;
 	json_error_t jerr;
 	int rc = -1;
 
 	*out = NULL;
 	if (!J || add_client(a, form, e) < 0)
 		return -1;
+	buf_init(&proxy_pw, PASSWORD_MAX);
+	if (a->proxy_user) {
+		if (cred_proxy_password(a, &proxy_pw, e) < 0) {
+			buf_free(&proxy_pw);
+			return -1;
+		}
+		rq.proxy_user = a->proxy_user;
+		rq.proxy_password = proxy_pw.data;
+	}
 	rq.form = form->data ? form->data : "";
 	rq.form_len = form->len;
 	buf_init(&body, HTTP_RESPONSE_MAX);
@@ -164,6 +174,7 @@ int oauth_post_json(const struct account *a, const char *url, struct buf *form, 
 	rc = 0;
 out:
 	buf_free(&body);
+	buf_free(&proxy_pw);   /* wiped */
 	return rc;
 }
 

@@ -288,20 +288,30 @@ static void send_with_password(const struct account *a, struct smtp_params *p,
 	buf_free(&password);
 }
 
-/* The account's credentials as a send gets them, then the session. */
+/* The account's credentials as a send gets them (and its proxy's), then
+ * the session. */
 static void send_with_credentials(const struct account *a, struct smtp_params *p,
 				  struct session_job *jobs, int njobs,
 				  const struct session_hooks *h, struct err *e)
 {
 	char ehlo[256];
+	struct buf proxy_pw;
 
+	buf_init(&proxy_pw, PASSWORD_MAX);
+	if (a->proxy_user && cred_proxy_password(a, &proxy_pw, e) < 0) {
+		buf_free(&proxy_pw);
+		return;
+	}
+	p->proxy_password = proxy_pw.data ? proxy_pw.data : "";
 	ehlo_name(a, ehlo, sizeof ehlo);
 	p->ehlo_name = ehlo;
 	if (a->oauth.provider != OAUTH_NONE)
 		send_with_token(a, p, jobs, njobs, h, e);
 	else
 		send_with_password(a, p, jobs, njobs, h, e);
-	p->ehlo_name = NULL;   /* it was this function's */
+	p->ehlo_name = NULL;   /* they were this function's */
+	p->proxy_password = NULL;
+	buf_free(&proxy_pw);
 }
 
 int outbox_check(const struct account *a, const struct session_hooks *h, struct err *e)

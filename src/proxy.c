@@ -10,6 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "b64.h"
+#include "buf.h"
+#include "compat.h"
+
 enum proxy_kind { PROXY_SOCKS5, PROXY_SOCKS5H, PROXY_HTTP };
 
 struct proxy {
@@ -17,6 +21,7 @@ struct proxy {
 	char host[256];
 	long port;
 	const char *url;
+	const struct proxy_login *login;
 	long long deadline_ms;
 };
 
@@ -97,6 +102,13 @@ static int recv_exact(int fd, void *data, size_t n, const struct proxy *p, struc
 	return 0;
 }
 
+/* Text into a SOCKS message: length-prefixed there, never NUL-terminated. */
+static void put_text(unsigned char *dst, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (unsigned char)s[i];
+}
+
 static const char *socks_reason(int rep)
 {
 	static const char *const why[] = {"succeeded", "general SOCKS server failure",
@@ -121,7 +133,7 @@ static int socks_address(const struct proxy *p, const char *host, unsigned char 
 			return err_set(e, ERR_CONFIG, "proxy %s: host name too long", p->url);
 		out[0] = 3;
 		out[1] = (unsigned char)n;
-		memcpy(out + 2, host, n);
+		put_text(out + 2, host, n);
 		*len = 2 + n;
 		return 0;
 	}
@@ -141,18 +153,49 @@ static int socks_address(const struct proxy *p, const char *host, unsigned char 
 	return 0;
 }
 
+/* RFC 1929: VER 1, ULEN, UNAME, PLEN, PASSWD; the answer's STATUS 0 is
+ * success. */
+static int socks5_login(int fd, const struct proxy *p, struct err *e)
+{
+	unsigned char req[515], rep[2];
+	size_t ul = strlen(p->login->user), pl = strlen(p->login->password);
+	int rc;
+
+	if (ul > 255 || pl > 255)
+		return err_set(e, ERR_CONFIG, "proxy %s: user name or password over 255 bytes", p->url);
+	req[0] = 1;
+	req[1] = (unsigned char)ul;
+	put_text(req + 2, p->login->user, ul);
+	req[2 + ul] = (unsigned char)pl;
+	put_text(req + 3 + ul, p->login->password, pl);
+	rc = send_all(fd, req, 3 + ul + pl, p, e);
+	explicit_bzero(req, sizeof req);
+	if (rc < 0 || recv_exact(fd, rep, 2, p, e) < 0)
+		return -1;
+	if (rep[1] != 0)   /* a person must mend it: held, not retried */
+		return err_set(e, ERR_NOPERM, "proxy %s: the proxy refused the user name and password of "
+			       "%s", p->url, p->login->user);
+	return 0;
+}
+
 static int socks5(int fd, const struct proxy *p, const char *host, long port, struct err *e)
 {
 	unsigned char req[300] = {5, 1, 0}, rep[4], skip[258];
 	size_t alen = 0, tail;
 
-	if (send_all(fd, req, 3, p, e) < 0 || recv_exact(fd, rep, 2, p, e) < 0)
+	if (p->login->user) {   /* offer both: no authentication, user name and password */
+		req[1] = 2;
+		req[3] = 2;
+	}
+	if (send_all(fd, req, p->login->user ? 4 : 3, p, e) < 0 || recv_exact(fd, rep, 2, p, e) < 0)
 		return -1;
 	if (rep[0] != 5)
 		return err_set(e, ERR_TEMP, "proxy %s: not a SOCKS5 proxy", p->url);
-	if (rep[1] != 0)
-		return err_set(e, ERR_TEMP, "proxy %s: the proxy wants authentication, which postern "
-			       "does not offer", p->url);
+	if (rep[1] == 2 && p->login->user && socks5_login(fd, p, e) < 0)
+		return -1;
+	if (rep[1] != 0 && rep[1] != 2)
+		return err_set(e, ERR_NOPERM, "proxy %s: the proxy wants %s", p->url, p->login->user ?
+			       "an authentication postern does not speak" : "authentication: set proxy_user");
 	req[0] = 5;
 	req[1] = 1;   /* CONNECT */
 	req[2] = 0;
@@ -178,18 +221,44 @@ static int socks5(int fd, const struct proxy *p, const char *host, long port, st
 
 /* HTTP CONNECT; the answer's header is read a byte at a time (bounded),
  * so nothing after it is taken from the smarthost. */
+/* "Proxy-Authorization: Basic base64(user:password)\r\n", or nothing. */
+static int basic_auth(const struct proxy *p, struct buf *out, struct err *e)
+{
+	struct buf plain;
+	int rc;
+
+	if (!p->login->user)
+		return 0;
+	buf_init(&plain, 1024);
+	rc = buf_appendf(&plain, "%s:%s", p->login->user, p->login->password) < 0 ||
+	     buf_appends(out, "Proxy-Authorization: Basic ") < 0 ||
+	     b64_encode(out, plain.data, plain.len) < 0 || buf_appends(out, "\r\n") < 0 ? -1 : 0;
+	buf_wipe(&plain);
+	buf_free(&plain);
+	return rc < 0 ? err_set(e, ERR_CONFIG, "proxy %s: user name or password too long", p->url) : 0;
+}
+
 static int http_connect(int fd, const struct proxy *p, const char *host, long port, struct err *e)
 {
-	char req[700], head[4096], *sp;
-	int v6 = strchr(host, ':') != NULL, n;
+	char head[4096], *sp;
+	int v6 = strchr(host, ':') != NULL, rc;
 	size_t len = 0;
 	long status;
+	struct buf req;
 
-	n = snprintf(req, sizeof req, "CONNECT %s%s%s:%ld HTTP/1.1\r\nHost: %s%s%s:%ld\r\n\r\n",
-		     v6 ? "[" : "", host, v6 ? "]" : "", port, v6 ? "[" : "", host, v6 ? "]" : "", port);
-	if (n < 0 || (size_t)n >= sizeof req)
-		return err_set(e, ERR_CONFIG, "proxy %s: host name too long", p->url);
-	if (send_all(fd, req, (size_t)n, p, e) < 0)
+	buf_init(&req, 4096);
+	rc = buf_appendf(&req, "CONNECT %s%s%s:%ld HTTP/1.1\r\nHost: %s%s%s:%ld\r\n", v6 ? "[" : "",
+			 host, v6 ? "]" : "", port, v6 ? "[" : "", host, v6 ? "]" : "", port) < 0 ?
+	     err_set(e, ERR_CONFIG, "proxy %s: host name too long", p->url) : 0;
+	if (rc == 0)
+		rc = basic_auth(p, &req, e);
+	if (rc == 0 && buf_appends(&req, "\r\n") < 0)
+		rc = err_set(e, ERR_CONFIG, "proxy %s: request too long", p->url);
+	if (rc == 0)
+		rc = send_all(fd, req.data, req.len, p, e);
+	buf_wipe(&req);
+	buf_free(&req);
+	if (rc < 0)
 		return -1;
 	while (len < 4 || memcmp(head + len - 4, "\r\n\r\n", 4) != 0) {
 		if (len == sizeof head - 1)
@@ -202,20 +271,27 @@ static int http_connect(int fd, const struct proxy *p, const char *host, long po
 	head[strcspn(head, "\r\n")] = '\0';
 	sp = strchr(head, ' ');
 	status = sp ? strtol(sp + 1, NULL, 10) : 0;
+	/* 407, or 401 from tinyproxy for a wrong password: a person must mend
+	 * it (held, not retried). */
+	if (status == 407 || (status == 401 && p->login->user))
+		return err_set(e, ERR_NOPERM, "proxy %s: the proxy wants %s: %.200s", p->url,
+			       p->login->user ? "another user name or password" : "authentication (set "
+			       "proxy_user)", head);
 	if (strncmp(head, "HTTP/1.", 7) != 0 || status < 200 || status > 299)
 		return err_set(e, ERR_TEMP, "proxy %s: CONNECT to %s port %ld refused: %.200s", p->url, host,
 			       port, head);
 	return 0;
 }
 
-int proxy_connect(const char *url, const char *host, long port, long timeout_s,
-		  struct net_meanwhile *later, struct err *e)
+int proxy_connect(const char *url, const struct proxy_login *login, const char *host, long port,
+		  long timeout_s, struct net_meanwhile *later, struct err *e)
 {
 	struct proxy p;
 	int fd, rc;
 
 	if (parse(url, &p, e) < 0)
 		return -1;
+	p.login = login;
 	p.deadline_ms = net_now_ms() + timeout_s * 1000;
 	fd = net_connect(p.host, p.port, timeout_s, later, e);
 	if (fd < 0)

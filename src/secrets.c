@@ -15,8 +15,23 @@
 
 static const char *kind_name(enum keyring_kind kind)
 {
-	return kind == KEYRING_PASSWORD ? "password" : kind == KEYRING_OAUTH_TOKEN ? "oauth2"
-											: "oauth2-client";
+	static const char *const names[] = {[KEYRING_PASSWORD] = "password",
+		[KEYRING_OAUTH_TOKEN] = "oauth2", [KEYRING_OAUTH_CLIENT_SECRET] = "oauth2-client",
+		[KEYRING_PROXY_PASSWORD] = "proxy"};
+
+	return names[kind];
+}
+
+/* A secret is keyed by where it is used and by whom: the smarthost and
+ * the account's user, or the proxy and its user. */
+static const char *host_of(const struct account *a, enum keyring_kind kind)
+{
+	return kind == KEYRING_PROXY_PASSWORD ? a->proxy : a->host;
+}
+
+static const char *user_of(const struct account *a, enum keyring_kind kind)
+{
+	return kind == KEYRING_PROXY_PASSWORD ? a->proxy_user : a->user;
 }
 
 int secrets_file_path(const struct account *a, enum keyring_kind kind, struct buf *out,
@@ -30,7 +45,7 @@ int secrets_file_path(const struct account *a, enum keyring_kind kind, struct bu
 	if (queue_state_dir(out, "secrets", e) < 0 || private_dirs(out->data, e) < 0)
 		return -1;
 	buf_init(&key, 4096);
-	rc = buf_appendf(&key, "%s%c%s", a->host, 0, a->user ? a->user : "");
+	rc = buf_appendf(&key, "%s%c%s", host_of(a, kind), 0, user_of(a, kind) ? user_of(a, kind) : "");
 	if (rc == 0 && !EVP_Digest(key.data, key.len, md, &n, EVP_sha256(), NULL))
 		rc = -1;
 	buf_free(&key);
@@ -110,7 +125,7 @@ int secrets_lookup(const struct account *a, enum keyring_kind kind, struct buf *
 {
 	if (a->store == STORE_FILE)
 		return file_lookup(a, kind, out, e);
-	return keyring_lookup(kind, a->host, a->user, a->timeout, out, e);
+	return keyring_lookup(kind, host_of(a, kind), user_of(a, kind), a->timeout, out, e);
 }
 
 int secrets_store(const struct account *a, enum keyring_kind kind, const char *secret,
@@ -120,7 +135,8 @@ int secrets_store(const struct account *a, enum keyring_kind kind, const char *s
 	int rc;
 
 	if (a->store != STORE_FILE)
-		return keyring_store(kind, a->name, a->host, a->user, secret, a->timeout, e);
+		return keyring_store(kind, a->name, host_of(a, kind), user_of(a, kind), secret, a->timeout,
+				     e);
 	buf_init(&path, 8192);
 	rc = secrets_file_path(a, kind, &path, e) < 0 ? -1 : write_atomically(path.data, secret, e);
 	buf_free(&path);
@@ -133,7 +149,7 @@ int secrets_forget(const struct account *a, enum keyring_kind kind, struct err *
 	int rc;
 
 	if (a->store != STORE_FILE)
-		return keyring_forget(kind, a->host, a->user, a->timeout, e);
+		return keyring_forget(kind, host_of(a, kind), user_of(a, kind), a->timeout, e);
 	buf_init(&path, 8192);
 	rc = secrets_file_path(a, kind, &path, e);
 	if (rc == 0)

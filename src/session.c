@@ -220,6 +220,7 @@ struct early_tls {
 	struct tls_policy *tp;
 	struct conn *c;
 	const struct session_hooks *h;
+	const struct proxy_login *login;   /* for the account's proxy */
 	char kept[4096];
 };
 
@@ -254,7 +255,7 @@ static int connect_to(struct conn *c, const struct account *a, struct early_tls 
 	struct net_meanwhile later = {prepare_tls, early};
 
 	early->c = c;
-	if (conn_open(c, a->proxy, a->host, a->port, a->timeout, &later, e) < 0) {
+	if (conn_open(c, a->proxy, early->login, a->host, a->port, a->timeout, &later, e) < 0) {
 		conn_close(c);
 		return -1;
 	}
@@ -480,7 +481,8 @@ int session_send_batch(const struct account *a, const struct smtp_params *p,
 	/* The kept session's file is named later, while connecting. */
 	struct tls_policy tp = {.host = a->host, .ca_file = a->tls_ca_file,
 				.pin = a->has_fingerprint ? a->fingerprint : NULL};
-	struct early_tls early = {.a = a, .tp = &tp, .h = h};
+	struct proxy_login login = {a->proxy_user, p->proxy_password};
+	struct early_tls early = {.a = a, .tp = &tp, .h = h, .login = &login};
 	struct smtp s;
 	struct conn c;
 	struct reply r;

@@ -52,6 +52,8 @@ struct smtp_params {
 	struct sasl_creds creds;     /* user NULL: no AUTH */
 	enum refused_policy refused;
 	int probe;                   /* postern --check: QUIT once authenticated, no message */
+	const char *proxy_password;  /* for the account's proxy_user (the session's route, not
+				      * SMTP's business; wiped by whoever fetched it) */
 };
 
 /* What became of each recipient (smtp_message.rcpt_state). */

@@ -59,6 +59,33 @@ run_postern -C "$TEST_TMP/socks5.ini" -q --force
 is "$RC" 0 "the proxy back: postern -q exits 0"
 ok "$([ -n "$(delivered "$to")" ]; echo $?)" "the proxy back: the queued message delivered"
 
+# Proxies that ask for a user name and password: proxy_user, and its
+# password stored with --store-password ACCOUNT --proxy (here in a file).
+PROXY_AUTH="puser-$u ppass-$u" proxy_socks_start "$TEST_TMP/socks-auth"
+PROXY_AUTH="puser-$u ppass-$u" proxy_http_start "$TEST_TMP/http-auth" "$SMARTHOST_PORT_SUBMIT"
+for px in "socks5://127.0.0.1:$SOCKS_PORT" "http://127.0.0.1:$HTTP_PROXY_PORT"; do
+	scheme=${px%%:*}
+	CFG=$TEST_TMP/auth-$scheme.ini
+	e2e_config "$CFG" "$SMARTHOST_PORT_SUBMIT" "proxy = $px" "proxy_user = puser-$u" "secret_store = file"
+	to=auth-$scheme-$u@example.test
+	printf 'Subject: auth %s\n\nbody\n' "$scheme" | run_postern -C "$CFG" "$to"
+	is "$RC" 0 "$scheme proxy with proxy_user, no password stored: exit 0 (held)"
+	like "$ERR" "^postern: held .*proxy: no password stored for puser-$u at $px .*run postern --store-password test --proxy" \
+		"$scheme proxy, no password stored: held, saying how to store it"
+	printf 'wrong-%s\n' "$u" | run_postern -C "$CFG" --store-password test --proxy
+	like "$OUT" "stored the proxy password for puser-$u at $px" "--store-password --proxy: stored"
+	run_postern -C "$CFG" -q --release test
+	like "$ERR" "held: proxy $px: the proxy (refused the user name and password|wants another user name or password)" \
+		"$scheme proxy, a wrong password: held again, with the proxy's refusal"
+	printf 'ppass-%s\n' "$u" | run_postern -C "$CFG" --store-password test --proxy
+	is "$RC" 0 "--store-password --proxy with the right one: exit 0"
+	like "$OUT" "1 sent, 0 still queued" "--store-password --proxy: the held message goes"
+	ok "$([ -n "$(delivered "$to")" ]; echo $?)" "$scheme proxy with a user name and password: delivered"
+	unlike "$(cat "$TEST_TMP/socks-auth/danted.log" "$TEST_TMP/http-auth/tinyproxy.log" 2>/dev/null)" "ppass-$u" \
+		"$scheme proxy: the proxy password is in no log"
+done
+like "$(cat "$TEST_TMP/socks-auth/danted.log")" "username%puser-$u@127\.0\.0\.1" "dante: the connection authenticated as the proxy_user"
+
 # A proxy URL postern cannot use.
 printf '[a]\nhost = h\nproxy = socks4://127.0.0.1:1080\n' >"$TEST_TMP/s4.ini"
 chmod 600 "$TEST_TMP/s4.ini"
