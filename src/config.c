@@ -17,21 +17,14 @@
 #include "private.h"
 #include "config_int.h"
 
-/* Everything the value checks need to name the place of an error. */
-struct loader {
-	const char *path;
-	dictionary *dict;
-	struct scan *scan;
-	struct err *e;
-};
 
-static int bad_value(struct loader *l, const char *section, const char *key, const char *why)
+int cfg_bad_value(struct loader *l, const char *section, const char *key, const char *why)
 {
 	return err_set(l->e, ERR_CONFIG, "%s:%d: [%s] %s: %s", l->path,
 		       scan_line_of(l->scan, section, key), section, key, why);
 }
 
-static const char *get(struct loader *l, const char *section, const char *key)
+const char *cfg_get(struct loader *l, const char *section, const char *key)
 {
 	char full[256];
 
@@ -39,25 +32,25 @@ static const char *get(struct loader *l, const char *section, const char *key)
 	return iniparser_getstring(l->dict, full, NULL);
 }
 
-static int dup_str(struct loader *l, const char *section, const char *key, char **out)
+int cfg_dup_str(struct loader *l, const char *section, const char *key, char **out)
 {
-	const char *v = get(l, section, key);
+	const char *v = cfg_get(l, section, key);
 
 	*out = NULL;
 	if (!v)
 		return 0;
 	if (!*v)
-		return bad_value(l, section, key, "empty: give a value or remove the line");
+		return cfg_bad_value(l, section, key, "empty: give a value or remove the line");
 	for (const char *p = v; *p; p++)
 		if ((unsigned char)*p < 0x20 && *p != '\t')
-			return bad_value(l, section, key, "contains a control character");
+			return cfg_bad_value(l, section, key, "contains a control character");
 	*out = strdup(v);
 	return *out ? 0 : err_set(l->e, ERR_OS, "config: out of memory");
 }
 
 /* The password comes from the pre-scan, not from iniparser (which is
  * handed a copy of the file without it, so it never holds the secret). */
-static int take_secret(struct loader *l, const char *section, const char *key, char **out)
+int cfg_take_secret(struct loader *l, const char *section, const char *key, char **out)
 {
 	*out = NULL;
 	for (int i = 0; i < l->scan->n; i++) {
@@ -65,7 +58,7 @@ static int take_secret(struct loader *l, const char *section, const char *key, c
 		if (!s->secret || strcmp(s->section, section) != 0 || strcmp(s->key, key) != 0)
 			continue;
 		if (!*s->secret)
-			return bad_value(l, section, key, "empty: give a value or remove the line");
+			return cfg_bad_value(l, section, key, "empty: give a value or remove the line");
 		*out = strdup(s->secret);
 		return *out ? 0 : err_set(l->e, ERR_OS, "config: out of memory");
 	}
@@ -75,7 +68,7 @@ static int take_secret(struct loader *l, const char *section, const char *key, c
 static int get_number(struct loader *l, const char *section, const char *key,
 		      long lo, long hi, long def, long *out)
 {
-	const char *v = get(l, section, key), *errstr;
+	const char *v = cfg_get(l, section, key), *errstr;
 	char why[128];
 
 	*out = def;
@@ -84,16 +77,16 @@ static int get_number(struct loader *l, const char *section, const char *key,
 	*out = (long)strtonum(v, lo, hi, &errstr);
 	if (errstr) {
 		snprintf(why, sizeof why, "'%s' is not a number from %ld to %ld", v, lo, hi);
-		return bad_value(l, section, key, why);
+		return cfg_bad_value(l, section, key, why);
 	}
 	return 0;
 }
 
 /* Maps a word to an enum value through a NULL-terminated table. */
-static int get_choice(struct loader *l, const char *section, const char *key,
-		      const char *const *words, int def, int *out)
+int cfg_get_choice(struct loader *l, const char *section, const char *key,
+	       const char *const *words, int def, int *out)
 {
-	const char *v = get(l, section, key);
+	const char *v = cfg_get(l, section, key);
 	char why[160];
 
 	*out = def;
@@ -105,7 +98,7 @@ static int get_choice(struct loader *l, const char *section, const char *key,
 			return 0;
 		}
 	snprintf(why, sizeof why, "'%s' is not one of the accepted values (see postern.ini(5))", v);
-	return bad_value(l, section, key, why);
+	return cfg_bad_value(l, section, key, why);
 }
 
 static int hexval(int c)
@@ -118,7 +111,7 @@ static int hexval(int c)
 
 static int get_fingerprint(struct loader *l, const char *section, struct account *a)
 {
-	const char *v = get(l, section, "tls_fingerprint");
+	const char *v = cfg_get(l, section, "tls_fingerprint");
 	int n = 0;
 
 	if (!v)
@@ -130,13 +123,13 @@ static int get_fingerprint(struct loader *l, const char *section, struct account
 		hi = hexval((unsigned char)p[0]);
 		lo = p[1] ? hexval((unsigned char)p[1]) : -1;
 		if (hi < 0 || lo < 0 || n == 32)
-			return bad_value(l, section, "tls_fingerprint",
+			return cfg_bad_value(l, section, "tls_fingerprint",
 					 "expected 64 hex digits (SHA-256), colons allowed");
 		a->fingerprint[n++] = (unsigned char)(hi << 4 | lo);
 		p++;
 	}
 	if (n != 32)
-		return bad_value(l, section, "tls_fingerprint",
+		return cfg_bad_value(l, section, "tls_fingerprint",
 				 "expected 64 hex digits (SHA-256), colons allowed");
 	a->has_fingerprint = 1;
 	return 0;
@@ -145,10 +138,10 @@ static int get_fingerprint(struct loader *l, const char *section, struct account
 static int check_host(struct loader *l, const char *section, const char *host)
 {
 	if (!host || !*host)
-		return bad_value(l, section, "host", "missing: every account needs a smarthost");
+		return cfg_bad_value(l, section, "host", "missing: every account needs a smarthost");
 	for (const char *p = host; *p; p++)
 		if (*p == ' ' || *p == '\t' || *p == '/' || *p == '@')
-			return bad_value(l, section, "host", "not a host name or address");
+			return cfg_bad_value(l, section, "host", "not a host name or address");
 	return 0;
 }
 
@@ -157,173 +150,24 @@ static int check_host(struct loader *l, const char *section, const char *host)
 static int check_password_mode(struct loader *l, const char *section, const struct stat *st)
 {
 	if (st->st_mode & 077)
-		return bad_value(l, section, "password",
+		return cfg_bad_value(l, section, "password",
 				 "the file is readable by group or others: chmod 600 it, or use "
 				 "password_command");
 	return 0;
-}
-
-/* The endpoints each provider documents; {t} stands for the tenant. */
-static const struct {
-	const char *auth_url, *token_url, *device_url, *scope;
-} presets[] = {
-	[OAUTH_GOOGLE] = {"https://accounts.google.com/o/oauth2/v2/auth",
-			  "https://oauth2.googleapis.com/token", NULL, "https://mail.google.com/"},
-	[OAUTH_MICROSOFT] = {"https://login.microsoftonline.com/{t}/oauth2/v2.0/authorize",
-			     "https://login.microsoftonline.com/{t}/oauth2/v2.0/token",
-			     "https://login.microsoftonline.com/{t}/oauth2/v2.0/devicecode",
-			     "https://outlook.office.com/SMTP.Send offline_access"},
-	[OAUTH_CUSTOM] = {NULL, NULL, NULL, NULL},   /* all from the file */
-};
-
-static const char *const oauth_url_keys[] = {"oauth_auth_url", "oauth_token_url",
-					     "oauth_device_url"};
-
-/* A preset with {t} replaced by the tenant. Owned, or NULL for none. */
-static int preset_url(struct loader *l, const char *pattern, const char *tenant, char **out)
-{
-	const char *t = pattern ? strstr(pattern, "{t}") : NULL;
-	struct buf b;
-
-	*out = NULL;
-	if (!pattern)
-		return 0;
-	buf_init(&b, 2048);
-	if ((t ? buf_append(&b, pattern, (size_t)(t - pattern)) < 0 || buf_appends(&b, tenant) < 0 ||
-		 buf_appends(&b, t + 3) < 0 : buf_appends(&b, pattern) < 0) ||
-	    !(*out = strdup(b.data))) {
-		buf_free(&b);
-		return err_set(l->e, ERR_OS, "config: out of memory");
-	}
-	buf_free(&b);
-	return 0;
-}
-
-/* Tokens travel only over TLS, to a host the URL names. */
-static int check_https(struct loader *l, const char *section, const char *key, const char *url)
-{
-	if (!url)
-		return 0;
-	if (strncasecmp(url, "https://", 8) != 0 || url[8] == '\0' || url[8] == '/')
-		return bad_value(l, section, key, "must be an https:// URL");
-	for (const char *p = url; *p; p++)
-		if (*p == ' ' || *p == '\t')
-			return bad_value(l, section, key, "contains a blank: not a URL");
-	return 0;
-}
-
-static int oauth_fill_presets(struct loader *l, const char *section, struct oauth_settings *o)
-{
-	char **urls[] = {&o->auth_url, &o->token_url, &o->device_url};
-	const char *pre[] = {presets[o->provider].auth_url, presets[o->provider].token_url,
-			     presets[o->provider].device_url};
-
-	if (o->provider == OAUTH_MICROSOFT && !o->tenant && !(o->tenant = strdup("common")))
-		return err_set(l->e, ERR_OS, "config: out of memory");
-	for (int i = 0; i < 3; i++)
-		if (!*urls[i] && o->provider != OAUTH_CUSTOM &&
-		    preset_url(l, pre[i], o->tenant, urls[i]) < 0)
-			return -1;
-	if (!o->scope && o->provider != OAUTH_CUSTOM &&
-	    !(o->scope = strdup(presets[o->provider].scope)))
-		return err_set(l->e, ERR_OS, "config: out of memory");
-	for (int i = 0; i < 3; i++)
-		if (check_https(l, section, oauth_url_keys[i], *urls[i]) < 0)
-			return -1;
-	return 0;
-}
-
-/* OAuth keys only mean something with oauth_provider, and exclude a password. */
-static int check_oauth(struct loader *l, const char *section, const struct account *a)
-{
-	const struct oauth_settings *o = &a->oauth;
-	static const char *const keys[] = {"oauth_client_id", "oauth_client_secret", "oauth_tenant",
-					   "oauth_scope", "oauth_auth_url", "oauth_token_url",
-					   "oauth_device_url", "oauth_tls_ca_file"};
-
-	if (o->provider == OAUTH_NONE) {
-		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-			if (scan_has_key(l->scan, section, keys[i]))
-				return bad_value(l, section, keys[i], "set without oauth_provider");
-		if (a->auth == AUTH_XOAUTH2 || a->auth == AUTH_OAUTHBEARER)
-			return bad_value(l, section, "auth", "an OAuth2 mechanism needs oauth_provider "
-					 "and oauth_client_id");
-		return 0;
-	}
-	if (o->provider == OAUTH_GOA) {   /* GNOME Online Accounts holds client and tokens */
-		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-			if (scan_has_key(l->scan, section, keys[i]))
-				return bad_value(l, section, keys[i], "not used with oauth_provider = goa "
-						 "(GNOME Online Accounts holds the client and the tokens)");
-	} else if (!o->client_id) {
-		return bad_value(l, section, "oauth_client_id", "missing: oauth_provider needs the "
-				 "client ID of your registered application");
-	}
-	if (!a->user)
-		return bad_value(l, section, "user", "missing: OAuth2 needs the mailbox address as user");
-	if (a->password || a->password_command)
-		return bad_value(l, section, a->password ? "password" : "password_command",
-				 "set with oauth_provider: OAuth2 uses tokens, not a password; keep one");
-	if (a->auth != AUTH_AUTO && a->auth != AUTH_XOAUTH2 && a->auth != AUTH_OAUTHBEARER)
-		return bad_value(l, section, "auth", "a password mechanism with oauth_provider: use "
-				 "auto, xoauth2 or oauthbearer");
-	if (o->provider != OAUTH_MICROSOFT && o->tenant)
-		return bad_value(l, section, "oauth_tenant", "only for oauth_provider = microsoft");
-	if (o->provider == OAUTH_CUSTOM && (!o->token_url || !o->scope))
-		return bad_value(l, section, o->token_url ? "oauth_scope" : "oauth_token_url",
-				 "missing: oauth_provider = custom needs oauth_token_url and oauth_scope");
-	if (o->provider == OAUTH_CUSTOM && !o->auth_url && !o->device_url)
-		return bad_value(l, section, "oauth_auth_url", "missing: oauth_provider = custom needs "
-				 "oauth_auth_url or oauth_device_url (or both)");
-	return 0;
-}
-
-static int load_oauth(struct loader *l, const char *section, struct account *a,
-		      const struct stat *st)
-{
-	static const char *const provider_words[] = {"none", "google", "microsoft", "custom", "goa",
-						     NULL};
-	struct oauth_settings *o = &a->oauth;
-	int provider;
-
-	if (get_choice(l, section, "oauth_provider", provider_words, OAUTH_NONE, &provider) < 0 ||
-	    dup_str(l, section, "oauth_client_id", &o->client_id) < 0 ||
-	    take_secret(l, section, "oauth_client_secret", &o->client_secret) < 0 ||
-	    dup_str(l, section, "oauth_tenant", &o->tenant) < 0 ||
-	    dup_str(l, section, "oauth_scope", &o->scope) < 0 ||
-	    dup_str(l, section, "oauth_auth_url", &o->auth_url) < 0 ||
-	    dup_str(l, section, "oauth_token_url", &o->token_url) < 0 ||
-	    dup_str(l, section, "oauth_device_url", &o->device_url) < 0 ||
-	    dup_str(l, section, "oauth_tls_ca_file", &o->tls_ca_file) < 0)
-		return -1;
-	o->provider = provider;
-	if (check_oauth(l, section, a) < 0)
-		return -1;
-	if (o->client_secret && (st->st_mode & 077))
-		return bad_value(l, section, "oauth_client_secret", "the file is readable by group or "
-				 "others: chmod 600 it, or store the secret with --store-password");
-	if (o->provider == OAUTH_NONE || o->provider == OAUTH_GOA)
-		return 0;
-	if (o->tls_ca_file) {
-		char *p = config_expand_path(o->tls_ca_file);
-		free(o->tls_ca_file);
-		o->tls_ca_file = p;
-	}
-	return oauth_fill_presets(l, section, o);
 }
 
 /* The DSN defaults of RFC 3461 (-N and -R win over them). */
 static int load_dsn(struct loader *l, const char *section, struct account *a)
 {
 	static const char *const ret_words[] = {"none", "full", "hdrs", NULL};
-	const char *v = get(l, section, "dsn_notify");
+	const char *v = cfg_get(l, section, "dsn_notify");
 	struct err ignored;
 	int ret;
 
 	if (v && dsn_parse_notify(v, "dsn_notify", &a->dsn_notify, &ignored) < 0)
-		return bad_value(l, section, "dsn_notify", "expected never, or a comma list of success, "
+		return cfg_bad_value(l, section, "dsn_notify", "expected never, or a comma list of success, "
 				 "failure and delay");
-	if (get_choice(l, section, "dsn_return", ret_words, DSN_RET_NONE, &ret) < 0)
+	if (cfg_get_choice(l, section, "dsn_return", ret_words, DSN_RET_NONE, &ret) < 0)
 		return -1;
 	a->dsn_ret = ret;
 	return 0;
@@ -341,10 +185,10 @@ static int check_proxy(struct loader *l, const char *section, const char *url)
 	else if (strncmp(url, "socks5h://", 10) == 0)
 		rest = url + 10;
 	else
-		return bad_value(l, section, "proxy", "expected socks5://HOST:PORT, socks5h://HOST:PORT "
+		return cfg_bad_value(l, section, "proxy", "expected socks5://HOST:PORT, socks5h://HOST:PORT "
 				 "or http://HOST:PORT");
 	if (!*rest || !strchr(rest, ':') || strchr(rest, '@') || strchr(rest, '/'))
-		return bad_value(l, section, "proxy", "expected HOST:PORT after the scheme (no user, "
+		return cfg_bad_value(l, section, "proxy", "expected HOST:PORT after the scheme (no user, "
 				 "no path: a proxy password goes in the keyring)");
 	return 0;
 }
@@ -364,28 +208,28 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	a->line = scan_line_of(l->scan, section, "");
 	if (!(a->name = strdup(section)))
 		return err_set(l->e, ERR_OS, "config: out of memory");
-	if (dup_str(l, section, "host", &a->host) < 0 || check_host(l, section, a->host) < 0 ||
-	    get_choice(l, section, "tls", tls_words, TLS_STARTTLS, &tls) < 0 ||
+	if (cfg_dup_str(l, section, "host", &a->host) < 0 || check_host(l, section, a->host) < 0 ||
+	    cfg_get_choice(l, section, "tls", tls_words, TLS_STARTTLS, &tls) < 0 ||
 	    get_number(l, section, "port", 1, 65535, tls == TLS_IMPLICIT ? 465 : 587, &a->port) < 0 ||
-	    dup_str(l, section, "tls_ca_file", &a->tls_ca_file) < 0 ||
+	    cfg_dup_str(l, section, "tls_ca_file", &a->tls_ca_file) < 0 ||
 	    get_fingerprint(l, section, a) < 0 ||
-	    dup_str(l, section, "from", &a->from) < 0 ||
-	    dup_str(l, section, "domain", &a->domain) < 0 ||
-	    get_choice(l, section, "auth", auth_words, AUTH_AUTO, &auth) < 0 ||
-	    dup_str(l, section, "user", &a->user) < 0 ||
-	    dup_str(l, section, "password_command", &a->password_command) < 0 ||
-	    take_secret(l, section, "password", &a->password) < 0 ||
+	    cfg_dup_str(l, section, "from", &a->from) < 0 ||
+	    cfg_dup_str(l, section, "domain", &a->domain) < 0 ||
+	    cfg_get_choice(l, section, "auth", auth_words, AUTH_AUTO, &auth) < 0 ||
+	    cfg_dup_str(l, section, "user", &a->user) < 0 ||
+	    cfg_dup_str(l, section, "password_command", &a->password_command) < 0 ||
+	    cfg_take_secret(l, section, "password", &a->password) < 0 ||
 	    get_number(l, section, "timeout", 1, TIMEOUT_MAX, TIMEOUT_DEFAULT, &a->timeout) < 0 ||
-	    get_choice(l, section, "refused_recipients", refused_words, REFUSED_ALL, &refused) < 0 ||
-	    get_choice(l, section, "queue", queue_words, -1, &queue) < 0 ||
-	    get_choice(l, section, "requiretls", yes_no, 0, &requiretls) < 0 ||
-	    get_choice(l, section, "tls_resume", yes_no, 1, &resume) < 0 ||
-	    dup_str(l, section, "notify_command", &a->notify_command) < 0 ||
-	    dup_str(l, section, "proxy", &a->proxy) < 0 || check_proxy(l, section, a->proxy) < 0 ||
-	    dup_str(l, section, "proxy_user", &a->proxy_user) < 0 ||
-	    get_choice(l, section, "secret_store", store_words, -1, &store) < 0 ||
+	    cfg_get_choice(l, section, "refused_recipients", refused_words, REFUSED_ALL, &refused) < 0 ||
+	    cfg_get_choice(l, section, "queue", queue_words, -1, &queue) < 0 ||
+	    cfg_get_choice(l, section, "requiretls", yes_no, 0, &requiretls) < 0 ||
+	    cfg_get_choice(l, section, "tls_resume", yes_no, 1, &resume) < 0 ||
+	    cfg_dup_str(l, section, "notify_command", &a->notify_command) < 0 ||
+	    cfg_dup_str(l, section, "proxy", &a->proxy) < 0 || check_proxy(l, section, a->proxy) < 0 ||
+	    cfg_dup_str(l, section, "proxy_user", &a->proxy_user) < 0 ||
+	    cfg_get_choice(l, section, "secret_store", store_words, -1, &store) < 0 ||
 	    get_number(l, section, "max_per_minute", 0, 6000, 0, &a->max_per_minute) < 0 ||
-	    dup_str(l, section, "from_patterns", &a->from_patterns) < 0 ||
+	    cfg_dup_str(l, section, "from_patterns", &a->from_patterns) < 0 ||
 	    load_dsn(l, section, a) < 0)
 		return -1;
 	a->store = store;
@@ -398,22 +242,22 @@ static int load_account(struct loader *l, const char *section, struct account *a
 	if (a->password && check_password_mode(l, section, st) < 0)
 		return -1;
 	if (a->password && a->password_command)
-		return bad_value(l, section, "password", "set both password and password_command: keep one");
+		return cfg_bad_value(l, section, "password", "set both password and password_command: keep one");
 	if (a->tls_ca_file) {
 		char *p = config_expand_path(a->tls_ca_file);
 		free(a->tls_ca_file);
 		a->tls_ca_file = p;
 	}
 	if ((a->password || a->password_command) && !a->user)
-		return bad_value(l, section, "user", "missing: a password is set but no user");
-	return load_oauth(l, section, a, st);
+		return cfg_bad_value(l, section, "user", "missing: a password is set but no user");
+	return cfg_load_oauth(l, section, a, st);
 }
 
 /* "5d", "12h", "30m", "90s" or plain seconds. */
 static int get_duration(struct loader *l, const char *section, const char *key, long long def,
 			long long *out)
 {
-	const char *v = get(l, section, key), *errstr;
+	const char *v = cfg_get(l, section, key), *errstr;
 	char num[32];
 	size_t n;
 	long long mult = 1;
@@ -423,7 +267,7 @@ static int get_duration(struct loader *l, const char *section, const char *key, 
 		return 0;
 	n = strlen(v);
 	if (n == 0 || n >= sizeof num)
-		return bad_value(l, section, key, "expected a duration such as 5d, 12h, 30m or 90s");
+		return cfg_bad_value(l, section, key, "expected a duration such as 5d, 12h, 30m or 90s");
 	memcpy(num, v, n + 1);
 	switch (num[n - 1]) {
 	case 'd': mult = 86400; num[n - 1] = '\0'; break;
@@ -434,7 +278,7 @@ static int get_duration(struct loader *l, const char *section, const char *key, 
 	}
 	*out = strtonum(num, 1, 3650LL * 86400, &errstr) * mult;
 	if (errstr || *out > 3650LL * 86400)
-		return bad_value(l, section, key, "expected a duration such as 5d, 12h, 30m or 90s");
+		return cfg_bad_value(l, section, key, "expected a duration such as 5d, 12h, 30m or 90s");
 	return 0;
 }
 
@@ -448,7 +292,7 @@ static int inherit_global(struct loader *l, struct config *c, int store)
 		if ((int)a->store < 0)
 			a->store = store;
 		if (a->proxy_user && !a->proxy && !c->proxy)
-			return bad_value(l, a->name, "proxy_user", "set without a proxy");
+			return cfg_bad_value(l, a->name, "proxy_user", "set without a proxy");
 		if (!a->proxy && c->proxy && ((c->proxy_user && !a->proxy_user &&
 					       !(a->proxy_user = strdup(c->proxy_user))) ||
 					      !(a->proxy = strdup(c->proxy))))
@@ -466,22 +310,22 @@ static int load_global(struct loader *l, struct config *c)
 	static const char *const store_words[] = {"keyring", "file", NULL};
 	int queue, store;
 
-	if (get_choice(l, GLOBAL_SECTION, "queue", queue_words, QUEUE_AUTO, &queue) < 0 ||
+	if (cfg_get_choice(l, GLOBAL_SECTION, "queue", queue_words, QUEUE_AUTO, &queue) < 0 ||
 	    get_duration(l, GLOBAL_SECTION, "queue_lifetime", 5 * 86400, &c->queue_lifetime) < 0 ||
-	    get_choice(l, GLOBAL_SECTION, "secret_store", store_words, STORE_KEYRING, &store) < 0 ||
-	    dup_str(l, GLOBAL_SECTION, "notify_command", &c->notify_command) < 0 ||
-	    dup_str(l, GLOBAL_SECTION, "proxy", &c->proxy) < 0 ||
-	    dup_str(l, GLOBAL_SECTION, "proxy_user", &c->proxy_user) < 0 ||
+	    cfg_get_choice(l, GLOBAL_SECTION, "secret_store", store_words, STORE_KEYRING, &store) < 0 ||
+	    cfg_dup_str(l, GLOBAL_SECTION, "notify_command", &c->notify_command) < 0 ||
+	    cfg_dup_str(l, GLOBAL_SECTION, "proxy", &c->proxy) < 0 ||
+	    cfg_dup_str(l, GLOBAL_SECTION, "proxy_user", &c->proxy_user) < 0 ||
 	    check_proxy(l, GLOBAL_SECTION, c->proxy) < 0)
 		return -1;
 	c->queue = queue;
 	if (c->proxy_user && !c->proxy)
-		return bad_value(l, GLOBAL_SECTION, "proxy_user", "set without a proxy");
+		return cfg_bad_value(l, GLOBAL_SECTION, "proxy_user", "set without a proxy");
 	if (inherit_global(l, c, store) < 0)
 		return -1;
-	if (dup_str(l, GLOBAL_SECTION, "account", &c->default_account) < 0 ||
-	    dup_str(l, GLOBAL_SECTION, "aliases", &c->aliases) < 0 ||
-	    dup_str(l, GLOBAL_SECTION, "log", &c->log) < 0)
+	if (cfg_dup_str(l, GLOBAL_SECTION, "account", &c->default_account) < 0 ||
+	    cfg_dup_str(l, GLOBAL_SECTION, "aliases", &c->aliases) < 0 ||
+	    cfg_dup_str(l, GLOBAL_SECTION, "log", &c->log) < 0)
 		return -1;
 	if (c->aliases) {
 		char *p = config_expand_path(c->aliases);
@@ -516,7 +360,7 @@ static int load_sections(struct loader *l, struct config *c, const struct stat *
 		for (int i = 0; i < c->naccounts; i++)
 			if (c->accounts[i].name && strcasecmp(c->accounts[i].name, c->default_account) == 0)
 				return 0;
-		return bad_value(l, GLOBAL_SECTION, "account", "names no [section] in this file");
+		return cfg_bad_value(l, GLOBAL_SECTION, "account", "names no [section] in this file");
 	}
 	return 0;
 }

@@ -6,6 +6,11 @@
 #ifndef POSTERN_CONFIG_INT_H
 #define POSTERN_CONFIG_INT_H
 
+#include <sys/stat.h>
+
+#include <iniparser.h>
+
+#include "config.h"
 #include "errors.h"
 
 #define GLOBAL_SECTION "postern"
@@ -37,5 +42,26 @@ int scan_has_key(const struct scan *sc, const char *section, const char *key);
 
 /* The line of key in section (else of the section itself, else 0). */
 int scan_line_of(const struct scan *sc, const char *section, const char *key);
+
+/* Everything the value checks need to name the place of an error. */
+struct loader {
+	const char *path;
+	dictionary *dict;
+	struct scan *scan;
+	struct err *e;
+};
+
+/* The loader's helpers (config.c), for the parts in other files: an
+ * error naming file, line, section and key; a value (NULL when absent);
+ * an owned copy; a secret from the pre-scan; a word from a table. */
+int cfg_bad_value(struct loader *l, const char *section, const char *key, const char *why);
+const char *cfg_get(struct loader *l, const char *section, const char *key);
+int cfg_dup_str(struct loader *l, const char *section, const char *key, char **out);
+int cfg_take_secret(struct loader *l, const char *section, const char *key, char **out);
+int cfg_get_choice(struct loader *l, const char *section, const char *key,
+	       const char *const *words, int def, int *out);
+
+/* The oauth_ keys of an account (config_oauth.c). */
+int cfg_load_oauth(struct loader *l, const char *section, struct account *a, const struct stat *st);
 
 #endif

@@ -4,8 +4,8 @@
  * endpoint's answer (RFC 6749 sections 5.1 and 5.2), read by the public
  * oauth_access_token and oauth_token_request. The two I/O edges are
  * replaced here, at link time: http_post_form answers with the fuzzed
- * body and status, keyring_lookup returns the fuzzed item and
- * keyring_store keeps what is stored (http.o and keyring.o are then never
+ * body and status, secrets_lookup returns the fuzzed item and
+ * secrets_store keeps what is stored (http.o and secrets.o are then never
  * linked). Input: one byte for the HTTP status, the keyring item, a NUL,
  * the endpoint's answer. Properties: a token handed out is non-empty,
  * bounded and has no byte an SMTP line or JSON could trip on; what a
@@ -17,7 +17,7 @@
 #include "fuzz.h"
 #include "http.h"
 #include "jsonlib.h"
-#include "keyring.h"
+#include "secrets.h"
 #include "oauth.h"
 
 static const char *item, *answer;
@@ -39,20 +39,19 @@ int http_form_add(struct buf *form, const char *name, const char *value)
 	return buf_appendf(form, "%s%s=%s", form->len ? "&" : "", name, value);
 }
 
-int keyring_lookup(enum keyring_kind kind, const char *host, const char *user, long timeout,
-		   struct buf *out, struct err *e)
+int secrets_lookup(const struct account *a, enum keyring_kind kind, struct buf *out, struct err *e)
 {
-	(void)host, (void)user, (void)timeout;
+	(void)a;
 	FUZZ_CHECK(kind == KEYRING_OAUTH_TOKEN, "only the token item is looked up");
 	if (!item_len)
 		return 0;
 	return buf_append(out, item, item_len) < 0 ? err_set(e, ERR_TEMP, "fuzz: item too long") : 1;
 }
 
-int keyring_store(enum keyring_kind kind, const char *account, const char *host,
-		  const char *user, const char *secret, long timeout, struct err *e)
+int secrets_store(const struct account *a, enum keyring_kind kind, const char *secret,
+		  struct err *e)
 {
-	(void)account, (void)host, (void)user, (void)timeout, (void)e;
+	(void)a, (void)e;
 	FUZZ_CHECK(kind == KEYRING_OAUTH_TOKEN, "only the token item is stored");
 	buf_reset(&stored);
 	FUZZ_CHECK(buf_appends(&stored, secret) == 0, "the stored item is bounded");
