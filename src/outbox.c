@@ -94,11 +94,12 @@ static void hold(const char *qdir, struct taken *t, const char *why, struct outb
 	st->held++;
 }
 
-/* Is entry qe one this run takes? Held ones only when forced; the others
- * once they are due. */
-static int wanted(const struct queue_entry *qe, int force, long long now)
+/* Is entry qe one this run takes? Due ones; held ones only when forced,
+ * or when a send of the same account connects anyway (`held_too`): its
+ * one AUTH either fails as theirs did, or proves the credentials mended. */
+static int wanted(const struct queue_entry *qe, int force, int held_too, long long now)
 {
-	return force || (!qe->held && qe->next <= now);
+	return force || (qe->held ? held_too : qe->next <= now);
 }
 
 /* A held entry past queue_lifetime is given up like any other. */
@@ -123,7 +124,7 @@ static void expire_held(const struct config *cfg, const char *qdir, const struct
 /* Locks and re-reads the account's due entries; expired ones go to
  * dead.letter here. Returns how many were taken. */
 static int take_due(const struct config *cfg, const char *qdir, const struct account *a, int force,
-		    struct taken *out, int max, struct outbox_stats *st)
+		    int held_too, struct taken *out, int max, struct outbox_stats *st)
 {
 	struct queue_entry *all;
 	struct err e2 = {0};
@@ -137,7 +138,7 @@ static int take_due(const struct config *cfg, const char *qdir, const struct acc
 		int fd;
 		if (n == max || strcasecmp(all[i].account, a->name) != 0)
 			continue;
-		if (!wanted(&all[i], force, now)) {
+		if (!wanted(&all[i], force, held_too, now)) {
 			expire_held(cfg, qdir, &all[i], now, st);
 			continue;
 		}
@@ -147,7 +148,7 @@ static int take_due(const struct config *cfg, const char *qdir, const struct acc
 			continue;
 		}
 		if (queue_read(qdir, all[i].id, &t->qe, &e2) <= 0 ||   /* sent meanwhile */
-		    !wanted(&t->qe, force, now)) {                      /* or just deferred */
+		    !wanted(&t->qe, force, held_too, now)) {            /* or just deferred */
 			if (t->qe.account)
 				queue_entry_free(&t->qe);
 			close(fd);
@@ -388,7 +389,7 @@ int outbox_send(const struct config *cfg, const char *qdir, const struct account
 	 * then this one: a series queued while offline and its next part sent
 	 * online arrive in order. */
 	if (qdir)
-		ntaken = take_due(cfg, qdir, a, force, taken, max, st);
+		ntaken = take_due(cfg, qdir, a, force, own != NULL, taken, max, st);
 	for (int i = 0; i < ntaken; i++)
 		jobs[njobs++] = (struct session_job){.m = &taken[i].m,
 			.src = {.header_block = &empty_block, .fd = taken[i].fd, .body_off = 0,

@@ -88,6 +88,19 @@ run_postern -C "$NCFG" -bp
 like "$OUT" "Mail queue is empty" "queue = never: nothing queued"
 ok "$([ ! -e "$HOME/dead.letter" ]; echo $?)" "queue = never: nothing in dead.letter"
 
+# --- mended in the configuration, the next send of the account takes the
+# held message along (its one AUTH proves the credentials)
+sed -i 's/^password = .*/password = not-the-password/' "$CFG"
+to=heldalong-$u@example.test
+msg "$to" "held along $u" | run_postern -C "$CFG" "$to"
+like "$ERR" "^postern: held " "wrong password again: held"
+sed -i "s/^password = .*/password = $SMARTHOST_PASS/" "$CFG"
+to2=heldnext-$u@example.test
+msg "$to2" "held next $u" | run_postern -C "$CFG" "$to2"
+is "$RC" 0 "the next send with the mended password: exit 0"
+ok "$([ -n "$(delivered "$to")" ]; echo $?)" "the next send took the held message along: delivered"
+ok "$([ -n "$(delivered "$to2")" ]; echo $?)" "and its own message"
+
 # --- queue_lifetime still applies: a held message that old is given up
 sed -i 's/^password = .*/password = not-the-password/' "$CFG"
 sed -i '1a queue_lifetime = 1h' "$CFG"
