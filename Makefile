@@ -53,8 +53,7 @@ PROBES  := strlcpy explicit_bzero strtonum
 # s-nail, bsd-mailx, GNU mailutils and Debian's cron (in a private mount
 # namespace), and drive the socket unit's postern -bs through socat
 # (systemd-analyze checks the units). The proxy tests run dante-server and
-# tinyproxy; the desktop's D-Bus services of the tests are python3-gi
-# (dbus-bin has dbus-monitor).
+# tinyproxy; the desktop's D-Bus services of the tests are python3-gi.
 # The OAuth2 tests run npm's smtp-server (XOAUTH2, OAUTHBEARER) under nodejs,
 # installed from tests/node/package-lock.json, and play the browser with curl.
 BUILD_DEBS = gcc libc6-dev make pkg-config libssl-dev libsecret-1-dev libidn2-dev libiniparser-dev \
@@ -63,7 +62,7 @@ TEST_DEBS  = postfix sasl2-bin libsasl2-modules python3 openssl ca-certificates 
 	iproute2 man-db groff-base gnome-keyring dbus-daemon libglib2.0-bin libsecret-tools nodejs curl \
 	gcr xvfb xdotool cppcheck clang-tidy clang-14 libclang-rt-14-dev valgrind php-cli php-symfony-mailer \
 	git-email libmailtools-perl mutt neomutt s-nail bsd-mailx mailutils cron socat systemd python3-gi \
-	gir1.2-glib-2.0 dbus-bin dante-server tinyproxy
+	gir1.2-glib-2.0 dante-server tinyproxy
 # make demo: a private Postfix with SASL (saslpasswd2) and a certificate (openssl).
 DEMO_DEBS  = postfix sasl2-bin libsasl2-modules openssl ca-certificates
 # make bench: its own deps (no node, no keyring), msmtp as the reference client,
