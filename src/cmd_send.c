@@ -150,7 +150,7 @@ static int enqueue(struct send_job *j, const struct account *a, int tried, struc
 		return bury(j, 1, e);   /* the last place the text can go */
 	}
 	if (qe.held) {
-		held_fix_hint(a, hint, sizeof hint);
+		held_fix_hint(a, e->msg, hint, sizeof hint);
 		fprintf(stderr, "postern: held %s: %s; %s\n", qe.id, e->msg, hint);
 	} else if (tried) {
 		fprintf(stderr, "postern: queued %s: %s; will retry\n", qe.id, e->msg);

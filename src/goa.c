@@ -58,13 +58,18 @@ static int find_account(const struct giolib *g, GDBusConnection *bus, const stru
 		"org.freedesktop.DBus.ObjectManager", "GetManagedObjects", NULL, NULL,
 		G_DBUS_CALL_FLAGS_NONE, GOA_TIMEOUT_MS, NULL, &ge);
 	if (!r) {
-		err_set(e, ERR_NOPERM, "GNOME Online Accounts is not there (%s): add the account in GNOME "
-			"Settings, Online Accounts, or use oauth_provider = google or microsoft",
-			ge && strstr(ge->message, "ServiceUnknown") ? "no " GOA_NAME " on the session bus"
-								    : ge ? ge->message : "?");
+		/* Absent: a person must add it. Anything else (a timeout, a
+		 * daemon starting): try again later. */
+		if (ge && strstr(ge->message, "ServiceUnknown")) {
+			err_set(e, ERR_NOPERM, "GNOME Online Accounts is not there (no " GOA_NAME " on the "
+				"session bus): add the account in GNOME Settings, Online Accounts, or use "
+				"oauth_provider = google or microsoft");
+			e->detail = ERR_DETAIL_CREDENTIALS;
+		} else {
+			err_set(e, ERR_TEMP, "GNOME Online Accounts: %s", ge ? ge->message : "no answer");
+		}
 		if (ge)
 			g->g_error_free(ge);
-		e->detail = ERR_DETAIL_CREDENTIALS;
 		return -1;
 	}
 	objs = g->g_variant_get_child_value(r, 0);
@@ -116,9 +121,16 @@ static int get_token(const struct giolib *g, GDBusConnection *bus, const char *p
 	r = g->g_dbus_connection_call_sync(bus, GOA_NAME, path, "org.gnome.OnlineAccounts.OAuth2Based",
 		"GetAccessToken", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, GOA_TIMEOUT_MS, NULL, &ge);
 	if (!r) {
-		err_set(e, ERR_NOPERM, "GNOME Online Accounts gave no token for %s: %s (sign in again in "
-			"GNOME Settings, Online Accounts)", a->user, ge ? ge->message : "?");
-		e->detail = ERR_DETAIL_CREDENTIALS;
+		/* NotAuthorized: signed out, a person must sign in again. Anything
+		 * else (offline, so the daemon could not refresh): later. */
+		if (ge && strstr(ge->message, "NotAuthorized")) {
+			err_set(e, ERR_NOPERM, "GNOME Online Accounts gave no token for %s: %s (sign in "
+				"again in GNOME Settings, Online Accounts)", a->user, ge->message);
+			e->detail = ERR_DETAIL_CREDENTIALS;
+		} else {
+			err_set(e, ERR_TEMP, "GNOME Online Accounts gave no token for %s now: %s", a->user,
+				ge ? ge->message : "no answer");
+		}
 		if (ge)
 			g->g_error_free(ge);
 		return -1;

@@ -17,9 +17,12 @@
 
 #define REMIND_EVERY (24 * 3600)
 
-void held_fix_hint(const struct account *a, char *out, size_t n)
+void held_fix_hint(const struct account *a, const char *reason, char *out, size_t n)
 {
-	if (a->oauth.provider == OAUTH_GOA)
+	if (reason && strncmp(reason, "proxy", 5) == 0)   /* proxy.c's and cred.c's errors */
+		snprintf(out, n, "fix it with postern --store-password %s --proxy, then the message "
+			 "goes by itself", a->name);
+	else if (a->oauth.provider == OAUTH_GOA)
 		snprintf(out, n, "fix it in GNOME Settings (Online Accounts), then run postern -q "
 			 "--release %s", a->name);
 	else if (a->oauth.provider != OAUTH_NONE)
@@ -122,7 +125,7 @@ void held_notify(const char *qdir, const struct account *a, const char *reason)
 {
 	char fix[300];
 
-	held_fix_hint(a, fix, sizeof fix);
+	held_fix_hint(a, reason, fix, sizeof fix);
 	notify_held(a, "held", held_count(qdir, a->name), reason, fix);
 	stamp_now(qdir, "held-notified");
 }
@@ -147,7 +150,7 @@ void held_remind(const struct config *cfg, const char *qdir)
 			}
 		if (!n)
 			continue;
-		held_fix_hint(a, fix, sizeof fix);
+		held_fix_hint(a, why, fix, sizeof fix);
 		notify_held(a, "reminder", n, why ? why : "credentials refused", fix);
 		told = 1;
 	}
@@ -173,7 +176,7 @@ void held_keep_alive(const struct config *cfg, const char *qdir)
 			continue;
 		}
 		log_warn("account %s: %s", a->name, e.msg);
-		held_fix_hint(a, fix, sizeof fix);
+		held_fix_hint(a, e.msg, fix, sizeof fix);
 		notify_held(a, "token_refused", held_count(qdir, a->name), e.msg, fix);
 	}
 	stamp_now(qdir, "tokens-checked");

@@ -12,9 +12,10 @@
 #include "config.h"
 #include "errors.h"
 
-/* What the user does about a credentials failure of account a: one
- * clause ("fix it with postern --authorize NAME, then ..."). */
-void held_fix_hint(const struct account *a, char *out, size_t n);
+/* What the user does about a credentials failure of account a for
+ * `reason` (the error; NULL if unknown): one clause ("fix it with postern
+ * --authorize NAME, then ..."). */
+void held_fix_hint(const struct account *a, const char *reason, char *out, size_t n);
 
 /* Releases the entries of `account` held for credentials (due at once);
  * how many, or -1. */

@@ -214,11 +214,17 @@ static void record(const char *qdir, struct taken *t, const struct session_job *
 		 * duplicate is better than a loss. */
 		snprintf(why, sizeof why, "%s", job->done == -1 || job->err.kind ? job->err.msg
 										  : conn_err->msg);
+		const struct err *cause = job->err.kind ? &job->err : conn_err;
 		drop_delivered(t, why, sizeof why);
-		if (job->done == 0 && err_is_credentials(job->err.kind ? &job->err : conn_err))
+		if (job->done == 0 && err_is_credentials(cause)) {
 			hold(qdir, t, why, st);
-		else
+		} else {
+			/* Past AUTH (a reply of its own, or the server pacing us):
+			 * the credentials work, so a held one is held no more. */
+			if (job->done == -1 || cause->detail == ERR_DETAIL_SLOW_DOWN)
+				t->qe.held = 0;
 			defer(qdir, t, why, st);
+		}
 	}
 	t->recorded = 1;
 }
@@ -368,7 +374,7 @@ static void say_held(const struct account *a, int n, const struct err *e)
 {
 	char hint[300];
 
-	held_fix_hint(a, hint, sizeof hint);
+	held_fix_hint(a, e->msg, hint, sizeof hint);
 	fprintf(stderr, "postern: account %s: %d queued message%s held: %s; %s\n", a->name, n,
 		n == 1 ? "" : "s", e->msg, hint);
 }

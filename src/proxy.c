@@ -172,6 +172,9 @@ static int socks5_login(int fd, const struct proxy *p, struct err *e)
 	explicit_bzero(req, sizeof req);
 	if (rc < 0 || recv_exact(fd, rep, 2, p, e) < 0)
 		return -1;
+	if (rep[0] != 1)
+		return err_set(e, ERR_TEMP, "proxy %s: a malformed answer to the user name and password",
+			       p->url);
 	if (rep[1] != 0)   /* a person must mend it: held, not retried */
 		return err_set(e, ERR_NOPERM, "proxy %s: the proxy refused the user name and password of "
 			       "%s", p->url, p->login->user);
@@ -191,11 +194,11 @@ static int socks5(int fd, const struct proxy *p, const char *host, long port, st
 		return -1;
 	if (rep[0] != 5)
 		return err_set(e, ERR_TEMP, "proxy %s: not a SOCKS5 proxy", p->url);
-	if (rep[1] == 2 && p->login->user && socks5_login(fd, p, e) < 0)
-		return -1;
-	if (rep[1] != 0 && rep[1] != 2)
+	if (rep[1] != 0 && !(rep[1] == 2 && p->login->user))   /* only what was offered */
 		return err_set(e, ERR_NOPERM, "proxy %s: the proxy wants %s", p->url, p->login->user ?
 			       "an authentication postern does not speak" : "authentication: set proxy_user");
+	if (rep[1] == 2 && socks5_login(fd, p, e) < 0)
+		return -1;
 	req[0] = 5;
 	req[1] = 1;   /* CONNECT */
 	req[2] = 0;
@@ -208,14 +211,21 @@ static int socks5(int fd, const struct proxy *p, const char *host, long port, st
 	if (rep[0] != 5 || rep[1] != 0)
 		return err_set(e, ERR_TEMP, "proxy %s: cannot reach %s port %ld: %s", p->url, host, port,
 			       rep[0] == 5 ? socks_reason(rep[1]) : "not a SOCKS5 reply");
-	if (rep[3] == 1)
+	switch (rep[3]) {   /* BND.ADDR and BND.PORT follow, to be skipped */
+	case 1:
 		tail = 4 + 2;
-	else if (rep[3] == 4)
+		break;
+	case 4:
 		tail = 16 + 2;
-	else if (rep[3] == 3 && recv_exact(fd, skip, 1, p, e) == 0)
+		break;
+	case 3:   /* a name: its length byte first */
+		if (recv_exact(fd, skip, 1, p, e) < 0)
+			return -1;
 		tail = skip[0] + 2u;
-	else
-		return e->kind ? -1 : err_set(e, ERR_TEMP, "proxy %s: a malformed SOCKS5 reply", p->url);
+		break;
+	default:
+		return err_set(e, ERR_TEMP, "proxy %s: a malformed SOCKS5 reply", p->url);
+	}
 	return recv_exact(fd, skip, tail, p, e);
 }
 

@@ -109,8 +109,19 @@ static int write_atomically(const char *path, const char *secret, struct err *e)
 	}
 	unlink(tmp.data);   /* debris of a write that was killed */
 	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, secret, len) != (ssize_t)len || fsync(fd) < 0 ||
-	    close(fd) < 0 || rename(tmp.data, path) < 0) {
+	if (fd < 0) {
+		rc = -1;
+	} else {
+		ssize_t w = write(fd, secret, len);
+		if (w >= 0 && w != (ssize_t)len)
+			errno = ENOSPC;   /* a short write: the disk is full */
+		rc = w == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
+		if (close(fd) < 0)
+			rc = -1;
+		if (rc == 0 && rename(tmp.data, path) < 0)
+			rc = -1;
+	}
+	if (rc < 0) {
 		rc = err_set(e, ERR_CANTCREAT, "secret_store = file: writing %s: %s", path,
 			     strerror(errno));
 		if (fd >= 0)

@@ -351,12 +351,17 @@ enum smtp_action smtp_quit(struct smtp *s)
 	return SMTP_CLOSE;
 }
 
-/* 421 or 454 with 4.7.0 to a message: the server wants fewer messages
- * (Microsoft 365 allows 30 a minute). The session starts no more. */
+/* 421 or 454 with 4.7.0 to a message's command (not to the greeting,
+ * EHLO or AUTH, where it is a plain temporary refusal): the server wants
+ * fewer messages (Microsoft 365 allows 30 a minute). */
+static int asks_to_slow_down(const struct reply *r, enum smtp_state step)
+{
+	return strncmp(r->enhanced, "4.7.0", 5) == 0 && step >= S_MAIL && step <= S_BDAT;
+}
+
+/* The session starts no more messages; the error says why, once set. */
 static void note_slow_down(struct smtp *s, const struct reply *r)
 {
-	if (strncmp(r->enhanced, "4.7.0", 5) != 0 || s->state < S_MAIL)
-		return;
 	reply_summary(r, s->slow_down, sizeof s->slow_down);
 	if (s->t->e->kind == ERR_TEMP)
 		s->t->e->detail = ERR_DETAIL_SLOW_DOWN;
@@ -367,9 +372,11 @@ enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r)
 	struct smtp_expect x;
 
 	if (s->qlen == 0 && r->code == 421) {   /* closing, unasked (RFC 5321 section 3.8) */
+		enum smtp_state was = s->state;
 		s->abort_connection = 1;
 		smtp_fail_reply(s, r, ERR_TEMP, smtp_state_name(s->state), "server closing the connection");
-		note_slow_down(s, r);
+		if (asks_to_slow_down(r, was))
+			note_slow_down(s, r);
 		return SMTP_FAIL;
 	}
 	if (s->qlen == 0) {
@@ -385,10 +392,11 @@ enum smtp_action smtp_on_reply(struct smtp *s, const struct reply *r)
 	if (r->code == 421 && x.kind != S_QUIT) {   /* the server is closing the channel */
 		s->abort_connection = 1;
 		smtp_fail_reply(s, r, ERR_TEMP, smtp_state_name(x.kind), "server closing the connection");
-		note_slow_down(s, r);
+		if (asks_to_slow_down(r, x.kind))
+			note_slow_down(s, r);
 		return SMTP_FAIL;
 	}
-	if (r->code == 454 && x.kind >= S_MAIL && x.kind <= S_BDAT)
+	if (r->code == 454 && asks_to_slow_down(r, x.kind))
 		note_slow_down(s, r);
 	if (s->t->msg_failed)
 		return smtp_drain(s, &x, r);

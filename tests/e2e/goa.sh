@@ -24,7 +24,9 @@ cat >"$TEST_TMP/accounts.json" <<JSON
 [{"id": "account_1", "provider": "google", "email": "me@example.test", "token": "goa-token-$u"},
  {"id": "account_2", "provider": "ms_graph", "email": "off@example.test", "token": "x", "mail_disabled": true},
  {"id": "account_3", "provider": "google", "email": "signedout@example.test", "token": "x",
-  "token_error": "Failed to refresh access token: the grant was revoked"}]
+  "token_error": "Failed to refresh access token: the grant was revoked"},
+ {"id": "account_4", "provider": "google", "email": "offline@example.test", "token": "x",
+  "token_error": "Could not resolve host", "token_error_name": "org.gnome.OnlineAccounts.Error.Failed"}]
 JSON
 
 # config FILE USER [LINES...]
@@ -82,6 +84,13 @@ msg x "out-$u" | run_postern -C "$TEST_TMP/out.ini" x@example.test
 is "$RC" 0 "GOA cannot give a token, queue = auto: exit 0 (held)"
 like "$ERR" "^postern: held .*GNOME Online Accounts gave no token for signedout@example\.test: .*the grant was revoked.*; fix it in GNOME Settings \(Online Accounts\), then run postern -q --release goa" \
 	"GOA cannot give a token: held, with where to fix it"
+
+# GOA cannot refresh now (offline): a temporary failure, queued, not held.
+config "$TEST_TMP/offline.ini" offline@example.test
+msg x "offline-$u" | run_postern -C "$TEST_TMP/offline.ini" x@example.test
+is "$RC" 0 "GOA cannot refresh now (offline): exit 0"
+like "$ERR" "^postern: queued .*GNOME Online Accounts gave no token for offline@example\.test now: .*Could not resolve host; will retry" \
+	"GOA cannot refresh now: queued for a retry, not held"
 
 run_postern -C "$CFG" --authorize goa
 is "$RC" 64 "--authorize with oauth_provider = goa: a usage error"

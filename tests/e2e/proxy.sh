@@ -70,7 +70,7 @@ for px in "socks5://127.0.0.1:$SOCKS_PORT" "http://127.0.0.1:$HTTP_PROXY_PORT"; 
 	to=auth-$scheme-$u@example.test
 	printf 'Subject: auth %s\n\nbody\n' "$scheme" | run_postern -C "$CFG" "$to"
 	is "$RC" 0 "$scheme proxy with proxy_user, no password stored: exit 0 (held)"
-	like "$ERR" "^postern: held .*proxy: no password stored for puser-$u at $px .*run postern --store-password test --proxy" \
+	like "$ERR" "^postern: held .*proxy: no password stored for puser-$u at $px .*; fix it with postern --store-password test --proxy, then the message goes by itself" \
 		"$scheme proxy, no password stored: held, saying how to store it"
 	printf 'wrong-%s\n' "$u" | run_postern -C "$CFG" --store-password test --proxy
 	like "$OUT" "stored the proxy password for puser-$u at $px" "--store-password --proxy: stored"

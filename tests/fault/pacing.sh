@@ -63,6 +63,38 @@ is "$(printf '%s\n' "$ERR" | grep -c .)" 1 "421 4.7.0: one line on stderr"
 like "$ERR" "^postern: account fault: .*421 4\.7\.0 Too many messages.*; 7 queued messages wait for a later postern -q" \
 	"421 4.7.0: the line names the account, the reply and how many wait"
 
+# A 421 4.7.0 to the greeting is a plain temporary refusal, not pacing.
+rm -rf "$XDG_STATE_HOME/postern/queue"
+printf 'send 421 4.7.0 Try again later\nclose\n' >"$TEST_TMP/greet421.scn"
+fault_start "$TEST_TMP/greet421.scn"
+CFG=$(fault_config "$FAULT_PORT" starttls "queue = auto")
+queue_n 2 "$CFG"
+run_postern -C "$CFG" -q
+fault_stop
+like "$SERVER_LOG" "accepted" "421 4.7.0 to the greeting: postern connected"
+unlike "$ERR" "slow down" "421 4.7.0 to the greeting: not taken for pacing"
+
+# A held message taken along by a send that gets past AUTH, then deferred
+# by its own 451: held no more (the credentials work), retried on the backoff.
+rm -rf "$XDG_STATE_HOME/postern/queue"
+scenario "$TEST_TMP/heldalong.scn" 0 "expect MAIL FROM:<sender@example.test>" \
+	"send 451 4.3.0 try this one later" "expect RSET" "send 250 2.0.0 ok" \
+	"include $FAULT_SCENARIOS/envelope.inc" "expect-data" "send 250 2.0.0 queued" \
+	"expect QUIT" "send 221 2.0.0 bye"
+fault_start "$TEST_TMP/heldalong.scn"
+CFG=$(fault_config "$FAULT_PORT" starttls "queue = auto")
+queue_n 1 "$CFG"
+sed -i 's/^held 0$/held 1/' "$XDG_STATE_HOME"/postern/queue/*.env
+run_postern -C "$CFG" -bp
+like "$OUT" "HELD for credentials" "(the queued message is made held)"
+printf 'From: sender@example.test\nSubject: own\n\nbody\n' | run_postern -C "$CFG" rcpt@example.test
+fault_stop
+is "$RC" 0 "a send taking a held message along: exit 0"
+like "$SERVER_LOG" "DATA received" "the send's own message delivered"
+run_postern -C "$CFG" -bp
+like "$OUT" "attempts=1 next=" "the held one, deferred by its own 451 past AUTH: held no more, on the backoff"
+unlike "$OUT" "HELD" "(not shown held)"
+
 # max_per_minute = 60: five messages about a second apart.
 rm -rf "$XDG_STATE_HOME/postern/queue"
 scenario "$TEST_TMP/paced.scn" 5 "expect QUIT" "send 221 2.0.0 bye"

@@ -8,9 +8,10 @@ test runs in (dbus-run-session), for what postern asks of a desktop:
     fakebus.py goa ACCOUNTS.json LOG READY
         owns org.gnome.OnlineAccounts with one object per account of
         ACCOUNTS.json (a list of {"id", "provider", "email", "token",
-        "mail_disabled"}), each with the Account, Mail and OAuth2Based
-        interfaces GNOME Online Accounts has; GetAccessToken calls are
-        logged to LOG.
+        "mail_disabled", "token_error", "token_error_name"}), each with the
+        Account, Mail and OAuth2Based interfaces GNOME Online Accounts has;
+        GetAccessToken calls are logged to LOG, and answered with the D-Bus
+        error token_error_name (default NotAuthorized) when token_error is set.
 
 READY is created once the name is owned. The system python3 with GLib's
 introspection (python3-gi) only; it runs until killed.
@@ -98,7 +99,8 @@ def goa(accounts_path, logpath, ready):
         def call(conn, sender, path, iface, method, params, inv):
             log(logpath, {"method": method, "account": a["id"]})
             if a.get("token_error"):
-                inv.return_dbus_error("org.gnome.OnlineAccounts.Error.NotAuthorized", a["token_error"])
+                inv.return_dbus_error(a.get("token_error_name", "org.gnome.OnlineAccounts.Error.NotAuthorized"),
+                                      a["token_error"])
                 return
             inv.return_value(GLib.Variant("(si)", (a["token"], 3600)))
         return call
