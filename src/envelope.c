@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "alias.h"
 #include "b64.h"
@@ -166,6 +167,35 @@ static int recipients_from_headers(struct envelope *env, const struct aliases *a
 	return 0;
 }
 
+/* "root@myhost", "me@localhost": an address at this machine's own name,
+ * as GNU mailutils writes the sender (-f root@HOSTNAME). No provider
+ * delivers to it, and it is mail from a user of this machine: for a
+ * sender it counts as the bare local name. */
+static int at_this_host(const char *spec)
+{
+	const char *at = strrchr(spec, '@'), *d;
+	char host[256] = "";
+	size_t short_len;
+
+	if (!at || !*(d = at + 1))
+		return 0;
+	if (strcasecmp(d, "localhost") == 0 || strcasecmp(d, "localhost.localdomain") == 0)
+		return 1;
+	if (gethostname(host, sizeof host - 1) != 0 || !*host)
+		return 0;
+	short_len = strcspn(host, ".");
+	return strcasecmp(d, host) == 0 ||
+	       (strlen(d) == short_len && strncasecmp(d, host, short_len) == 0);
+}
+
+/* The local part of an address at this host (owned), or NULL. */
+static char *local_part(const char *spec)
+{
+	const char *at = strrchr(spec, '@');
+
+	return at ? strndup(spec, (size_t)(at - spec)) : NULL;
+}
+
 /* A sender-like bare name ("-f root", cron's "From: root") is mail from
  * this user: it becomes the account's own address, which is the one the
  * provider lets this login send as. Only an account without `from` falls
@@ -211,10 +241,12 @@ static int qualify_one(struct buf *out, const struct addr *in, int is_sender,
 	struct err ignored;
 	int rc = 0;
 
-	if (in->has_domain || !*in->spec)
+	if ((in->has_domain && !(is_sender && at_this_host(in->spec))) || !*in->spec)
 		return addr_format(out, in) < 0 ? err_set(e, ERR_DATA, "header too long") : 0;
 	if (is_sender) {
-		char *spec = qualify_sender_name(aliases, in->spec, a);
+		char *name = in->has_domain ? local_part(in->spec) : NULL;
+		char *spec = qualify_sender_name(aliases, name ? name : in->spec, a);
+		free(name);
 		rc = spec ? format_with(out, in, in->display, spec, e)
 			  : (addr_format(out, in) < 0 ? err_set(e, ERR_DATA, "header too long") : 0);
 		free(spec);
@@ -272,7 +304,7 @@ static int qualify_field(struct headers *h, int i, const char *name, const struc
 	}
 	free(value);
 	for (int k = 0; k < l.n; k++)
-		bare |= !l.v[k].has_domain && *l.v[k].spec;
+		bare |= (!l.v[k].has_domain && *l.v[k].spec) || (is_sender && at_this_host(l.v[k].spec));
 	buf_init(&v, HEADER_SECTION_MAX);
 	col = strlen(name) + 2;
 	for (int k = 0; bare && k < l.n && rc == 0; k++) {
@@ -415,20 +447,30 @@ static int pick_sender(struct envelope *env, const struct options *o, const stru
 
 	if (envelope_option_sender(o, &opt, e) < 0)
 		return -1;
-	if (opt && *opt && !strchr(opt, '@')) {
-		env->sender = qualify_sender_name(aliases, opt, a);
-		free(opt);
+	if (opt && *opt && (!strchr(opt, '@') || at_this_host(opt))) {
+		char *name = strchr(opt, '@') ? local_part(opt) : NULL;
+		env->sender = qualify_sender_name(aliases, name ? name : opt, a);
+		if (!env->sender && name)
+			env->sender = opt;   /* nothing better to make of it: as given */
+		else
+			free(opt);
+		free(name);
 	} else if (opt) {
 		env->sender = opt;
 	} else if (a->from) {
 		env->sender = strdup(a->from);
 		bad = ERR_CONFIG, origin = "account from";
 	} else if ((hdr = envelope_from_header(h))) {
-		if (strchr(hdr, '@')) {
+		if (strchr(hdr, '@') && !at_this_host(hdr)) {
 			env->sender = hdr;
 		} else {
-			env->sender = qualify_sender_name(aliases, hdr, a);
-			free(hdr);
+			char *name = strchr(hdr, '@') ? local_part(hdr) : NULL;
+			env->sender = qualify_sender_name(aliases, name ? name : hdr, a);
+			if (!env->sender && name)
+				env->sender = hdr;   /* as given */
+			else
+				free(hdr);
+			free(name);
 		}
 		bad = ERR_DATA, origin = "header From";
 	}

@@ -114,5 +114,9 @@ is "$?" 0 "GNU mailutils mail: exit 0"
 f=$(delivered "$to")
 ok "$([ -n "$f" ]; echo $?)" "GNU mailutils mail: delivered to $to (stdout and stderr closed do not stop postern)"
 like "$(cat "$f")" "a mailutils body line $u" "GNU mailutils mail: its body"
+# mailutils gives -f root@HOSTNAME and writes From: root@HOSTNAME: mail
+# from a user of this machine, sent as the account's address.
+like "$(header_of "$f")" "^Return-Path: <demo@example\.test>" "GNU mailutils mail: -f root@$(hostname) becomes the account's address"
+like "$(header_of "$f")" "^From: .*demo@example\.test" "GNU mailutils mail: so does its From: root@$(hostname)"
 
 done_testing
