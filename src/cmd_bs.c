@@ -320,6 +320,9 @@ static void submit(struct bs *b, const struct options *base, int fd)
 	else if (rep.state == SEND_QUEUED)
 		reply("250 2.0.0 queued as %s (postern will send it when the smarthost can take it)",
 		      rep.text);
+	else if (rep.state == SEND_HELD)   /* safe, but waiting for a person: say so */
+		reply("250 2.0.0 queued as %s, held: the account's credentials were refused; it goes "
+		      "once they are mended", rep.text);
 	else
 		reply("250 2.0.0 sent: %s", rep.text);
 }

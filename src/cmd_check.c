@@ -110,10 +110,15 @@ static const char *advice(const struct account *a, const struct err *e, char *ou
 			 "time-bound), then postern --authorize ACCOUNT", now);
 		return out;
 	}
-	if (strstr(m, "authentication refused"))
-		return "wrong user or password: check user =, store the password again with postern "
-		       "--store-password ACCOUNT; with two-step verification (Gmail, Fastmail, iCloud, "
-		       "Yahoo) it must be an app password";
+	if (strstr(m, "authentication refused")) {
+		/* Where the password comes from decides where it is mended. */
+		snprintf(out, len, "wrong user or password: check user = and %s; with two-step "
+			 "verification (Gmail, Fastmail, iCloud, Yahoo) it must be an app password",
+			 a->password ? "password = in the configuration (it comes before any stored one)"
+			 : a->password_command ? "what password_command prints"
+			 : "store the password again with postern --store-password ACCOUNT");
+		return out;
+	}
 	if (strstr(m, "no password stored") || strstr(m, "no client secret"))
 		return "store it: postern --store-password ACCOUNT";
 	if (strstr(m, "expired") || strstr(m, "not yet valid")) {

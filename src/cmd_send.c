@@ -158,7 +158,7 @@ static int enqueue(struct send_job *j, const struct account *a, int tried, struc
 		log_info("queued %s", qe.id);
 	}
 	if (j->report) {
-		j->report->state = SEND_QUEUED;
+		j->report->state = qe.held ? SEND_HELD : SEND_QUEUED;
 		snprintf(j->report->text, sizeof j->report->text, "%s", qe.id);
 	}
 	log_message(1, "%s %s account=%s from=<%s> recipients=%d: %s", qe.held ? "held" : "queued",

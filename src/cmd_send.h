@@ -7,7 +7,7 @@
 #include "errors.h"
 
 /* What became of a message that did not fail. */
-enum send_state { SEND_DELIVERED = 1, SEND_QUEUED };
+enum send_state { SEND_DELIVERED = 1, SEND_QUEUED, SEND_HELD };
 
 struct send_report {
 	enum send_state state;

@@ -145,8 +145,10 @@ const struct account *config_pick(const struct config *c, const char *name,
 	const struct account *a;
 
 	if (name) {
-		if ((a = find_by_name(c, name)))
+		if ((a = find_by_name(c, name))) {
+			log_info("account %s: named with -a", a->name);
 			return a;
+		}
 		err_set(e, ERR_CONFIG, "%s: no account named '%s'", c->path, name);
 		return NULL;
 	}
@@ -156,8 +158,10 @@ const struct account *config_pick(const struct config *c, const char *name,
 		log_info("account %s: the default ([postern] account)", c->default_account);
 		return find_by_name(c, c->default_account);
 	}
-	if (c->naccounts == 1)
+	if (c->naccounts == 1) {
+		log_info("account %s: the only one", c->accounts[0].name);
 		return &c->accounts[0];
+	}
 	err_set(e, ERR_CONFIG, "%s: %d accounts and none chosen: use -a NAME, or set account = NAME "
 		"in [postern]", c->path, c->naccounts);
 	return NULL;

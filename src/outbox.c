@@ -139,6 +139,9 @@ static int take_due(const struct config *cfg, const char *qdir, const struct acc
 		if (n == max || strcasecmp(all[i].account, a->name) != 0)
 			continue;
 		if (!wanted(&all[i], force, held_too, now)) {
+			if (all[i].held)
+				log_info("queued %s is held for credentials: not tried (postern -q --release "
+					 "%s once they are mended)", all[i].id, a->name);
 			expire_held(cfg, qdir, &all[i], now, st);
 			continue;
 		}

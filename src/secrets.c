@@ -223,6 +223,7 @@ int secrets_ready(const struct account *a, struct err *e)
 	}
 	if (secret_service_present(e) == 0)
 		return 0;
+	err_prefix(e, "keyring");
 	return err_append(e, "there is nowhere to keep secrets here: run this in your desktop "
 			  "session, or set secret_store = file (see postern.ini(5))");
 }

@@ -42,7 +42,7 @@ sed -i '0,/^password = .*/s//password = wrong-password/' "$CFG"
 run_postern -C "$CFG" --check test
 is "$RC" 77 "--check, wrong password: exit 77, as a send"
 like "$OUT" "AUTH: 535 5\.7\.8" "--check, wrong password: Postfix's 535"
-like "$OUT" "what to do: wrong user or password: .*postern --store-password test" "--check, wrong password: what to do"
+like "$OUT" "what to do: wrong user or password: check user = and password = in the configuration" "--check, wrong password (in the file): what to do names the file's password"
 one_line_error() { is "$(printf '%s\n' "$ERR" | wc -l)" 1 "$1"; }
 one_line_error "--check, wrong password: one line on stderr"
 

@@ -42,6 +42,14 @@ run_postern -C "$CFG" -q
 is "$RC" 0 "postern -q with only held messages: exit 0"
 is "$(connections)" "$before" "postern -q with only held messages: no connection made"
 is "$(count_in_maildir "held one $u")" 0 "postern -q: the held message is not sent"
+run_postern -C "$CFG" -q -v
+like "$ERR" "queued [0-9_a-f-]+ is held for credentials: not tried \(postern -q --release test once they are mended\)" \
+	"postern -q -v: says each held message is left alone, and how to release it"
+# A -bs caller (a PHP framework) is told its message is held, not just queued.
+out=$(printf 'EHLO x\r\nMAIL FROM:<demo@example.test>\r\nRCPT TO:<heldbs-%s@example.test>\r\nDATA\r\nSubject: held bs\r\n\r\nbody\r\n.\r\nQUIT\r\n' "$u" |
+	timeout 60 "$POSTERN" -C "$CFG" -bs 2>/dev/null)
+like "$out" "250 2\.0\.0 queued as [0-9_a-f-]+, held: the account's credentials were refused; it goes once they are mended" \
+	"-bs: the reply to the final dot says the message is held"
 
 # --- mended in the configuration, released: delivered exactly once
 sed -i "s/^password = .*/password = $SMARTHOST_PASS/" "$CFG"

@@ -50,7 +50,7 @@ t0=$(date +%s)
 run_postern -C "$KCFG" --authorize o </dev/null
 took=$(( $(date +%s) - t0 ))
 is "$RC" 75 "--authorize without a keyring: exit 75 at once"
-like "$ERR" "^postern: --authorize o: no D-Bus session bus.*secret_store = file" \
+like "$ERR" "^postern: --authorize o: keyring: no D-Bus session bus.*secret_store = file" \
 	"--authorize without a keyring: says so and names secret_store = file"
 unlike "$ERR" "microsoft|devicelogin|visit" "--authorize without a keyring: no sign-in was started"
 ok "$([ "$took" -lt 5 ]; echo $?)" "--authorize without a keyring: within seconds (${took}s)"

@@ -33,6 +33,8 @@ like "$ERR" "account team: from_patterns 'team-\*@example\.org' matches the From
 	"-v says which pattern chose the account"
 send me@example.com
 like "$ERR" "account main: its from is the From <me@example\.com>" "-v: chosen by its from"
+printf 'From: x@y.example\nSubject: pick\n\nbody\n' | run_postern -C "$CFG" -v -odq -a team to@example.net
+like "$ERR" "account team: named with -a" "-v: chosen by -a"
 send nobody@elsewhere.example
 like "$ERR" "account main: the default \(\[postern\] account\)" "-v: no match, the default and why"
 send boss@contoso.example
@@ -42,5 +44,9 @@ printf 'From: me@contoso.example\nSubject: pick\n\nbody\n' | run_postern -C "$CF
 unlike "$ERR" "SendAsDenied" "Microsoft 365: no warning when the From is the login"
 printf 'From: boss@contoso.example\nSubject: pick\n\nbody\n' | run_postern -C "$CFG" -odq to@example.net
 is "$ERR" "" "without -v: no warning"
+printf '[solo]\nhost = 127.0.0.1\nfrom = s@example.com\n' >"$TEST_TMP/solo.ini"
+chmod 600 "$TEST_TMP/solo.ini"
+printf 'Subject: pick\n\nbody\n' | run_postern -C "$TEST_TMP/solo.ini" -v -odq to@example.net
+like "$ERR" "account solo: the only one" "-v: the only account, and that is why"
 
 done_testing
